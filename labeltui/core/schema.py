@@ -1,0 +1,325 @@
+"""The label schema (FORMAT section 2): load, validate, and assign keys.
+
+YAML is read with the safe loader only, as a node tree, so that every message can name the line
+it is about. Validation is strict: a typo in a key is an error, not a silently ignored option.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from labeltui.errors import LabeltuiError
+
+KINDS = ("choice", "multi_choice", "spans", "audio_marks")
+TOKENIZERS = ("words", "chars")
+
+#: Printable keys the app keeps for itself: help, search, and the span/audio editing keys.
+RESERVED_KEYS = frozenset("?/[]+- ")
+#: Keys the app assigns, in order, to labels that have none.
+AUTO_KEYS = "1234567890abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+_SCHEMA_KEYS = {"title", "instructions", "text_field", "audio_field", "tasks"}
+_TASK_KEYS = {"name", "kind", "labels", "ordinal", "tokenizer", "allow_overlap", "hint"}
+_LABEL_KEYS = {"name", "key", "hint", "color"}
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One answer a task offers."""
+
+    name: str
+    key: str
+    """The single character that picks this label (assigned when the schema gives none)."""
+    hint: str = ""
+    color: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One question asked of every item; its answer is stored under `labels[name]`."""
+
+    name: str
+    kind: str
+    labels: tuple[Label, ...]
+    ordinal: bool = False
+    """Labels are in order (choice only): agreement also reports weighted statistics."""
+    tokenizer: str = "words"
+    """How span selection moves (spans only): `words` or `chars`."""
+    allow_overlap: bool = False
+    """Whether spans of this task may overlap (spans only)."""
+    hint: str = ""
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+    def label_for_key(self, key: str) -> Label | None:
+        for label in self.labels:
+            if label.key == key:
+                return label
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """A validated schema."""
+
+    tasks: tuple[Task, ...]
+    title: str = ""
+    instructions: str = ""
+    text_field: str = "text"
+    audio_field: str = "audio"
+    path: str | None = field(default=None, compare=False)
+
+    def task(self, name: str) -> Task:
+        for task in self.tasks:
+            if task.name == name:
+                return task
+        raise KeyError(name)
+
+    @property
+    def is_triage(self) -> bool:
+        """A single choice task: a label key saves and advances."""
+        return len(self.tasks) == 1 and self.tasks[0].kind == "choice"
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Read and validate a schema file; raise `LabeltuiError` naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LabeltuiError("schema file not found", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabeltuiError(f"cannot read schema: {exc}", path) from None
+    return parse_schema(text, str(path))
+
+
+def parse_schema(text: str, path: str = "<schema>") -> Schema:
+    """Validate schema YAML given as text."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise LabeltuiError(f"invalid YAML: {exc.problem}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise LabeltuiError(f"invalid YAML: {exc}", path) from None
+    return _Parser(path).schema(root)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+class _Parser:
+    """Walks the YAML node tree so every error knows its line."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, node: yaml.Node | None, message: str) -> LabeltuiError:
+        return LabeltuiError(message, self.path, None if node is None else _line(node))
+
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: set[str]
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of keys to values")
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(key_node, f"unknown key {key!r} in {what} (known: {known})")
+            if key in out:
+                raise self.fail(key_node, f"key {key!r} appears twice in {what}")
+            out[key] = (key_node, value_node)
+        return out
+
+    def string(self, node: yaml.Node, what: str, allow_empty: bool = False) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            raise self.fail(node, f"{what} must be a string")
+        value = str(node.value)
+        if not allow_empty and not value.strip():
+            raise self.fail(node, f"{what} must not be empty")
+        return value
+
+    def boolean(self, node: yaml.Node, what: str) -> bool:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
+            raise self.fail(node, f"{what} must be true or false")
+        return node.value.lower() in ("true", "yes", "on")
+
+    def schema(self, root: yaml.Node | None) -> Schema:
+        if root is None:
+            raise LabeltuiError("the schema is empty: it needs a 'tasks' list", self.path)
+        top = self.mapping(root, "the schema", _SCHEMA_KEYS)
+        if "tasks" not in top:
+            raise self.fail(root, "the schema has no 'tasks' list")
+        opts: dict[str, str] = {}
+        for key in ("title", "instructions"):
+            if key in top:
+                opts[key] = self.string(top[key][1], f"'{key}'", allow_empty=True)
+        for key in ("text_field", "audio_field"):
+            if key in top:  # null or "" says the dataset has no such field
+                node = top[key][1]
+                is_null = isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")
+                opts[key] = "" if is_null else self.string(node, f"'{key}'", allow_empty=True)
+        tasks_node = top["tasks"][1]
+        if not isinstance(tasks_node, yaml.SequenceNode) or not tasks_node.value:
+            raise self.fail(tasks_node, "'tasks' must be a non-empty list")
+        drafts = [self.task(node) for node in tasks_node.value]
+        seen: dict[str, int] = {}
+        for task_node, draft in zip(tasks_node.value, drafts):
+            if draft["name"] in seen:
+                raise self.fail(
+                    task_node,
+                    f"duplicate task name {draft['name']!r} (first at line {seen[draft['name']]})",
+                )
+            seen[draft["name"]] = _line(task_node)
+        for task_node, draft in zip(tasks_node.value, drafts):
+            for kind, field_key, what in (
+                ("spans", "text_field", "text"),
+                ("audio_marks", "audio_field", "audio"),
+            ):
+                if draft["kind"] == kind and opts.get(field_key, what) == "":
+                    raise self.fail(
+                        task_node,
+                        f"task {draft['name']!r} is a {kind} task but '{field_key}' is empty: "
+                        f"it needs the {what} field",
+                    )
+        tasks = _assign_keys(drafts, self)
+        return Schema(tasks=tasks, path=self.path, **opts)
+
+    def task(self, node: yaml.Node) -> dict:
+        fields = self.mapping(node, "a task", _TASK_KEYS)
+        if "name" not in fields:
+            raise self.fail(node, "a task needs a 'name'")
+        name = self.string(fields["name"][1], "a task's 'name'")
+        where = f"task {name!r}"
+        if "kind" not in fields:
+            raise self.fail(node, f"{where} needs a 'kind' ({', '.join(KINDS)})")
+        kind_node = fields["kind"][1]
+        kind = self.string(kind_node, f"{where}: 'kind'")
+        if kind not in KINDS:
+            raise self.fail(kind_node, f"{where}: unknown kind {kind!r} (known: {', '.join(KINDS)})")
+        if "labels" not in fields:
+            raise self.fail(node, f"{where} needs a 'labels' list")
+        labels_node = fields["labels"][1]
+        if not isinstance(labels_node, yaml.SequenceNode) or not labels_node.value:
+            raise self.fail(labels_node, f"{where}: 'labels' must be a non-empty list")
+        draft: dict = {"name": name, "kind": kind, "labels": [], "line": _line(node)}
+        if "ordinal" in fields:
+            if kind != "choice":
+                raise self.fail(fields["ordinal"][0], f"{where}: 'ordinal' is for choice tasks")
+            draft["ordinal"] = self.boolean(fields["ordinal"][1], f"{where}: 'ordinal'")
+        for key in ("tokenizer", "allow_overlap"):
+            if key in fields and kind != "spans":
+                raise self.fail(fields[key][0], f"{where}: '{key}' is for spans tasks")
+        if "tokenizer" in fields:
+            tok = self.string(fields["tokenizer"][1], f"{where}: 'tokenizer'")
+            if tok not in TOKENIZERS:
+                raise self.fail(
+                    fields["tokenizer"][1],
+                    f"{where}: unknown tokenizer {tok!r} (known: {', '.join(TOKENIZERS)})",
+                )
+            draft["tokenizer"] = tok
+        if "allow_overlap" in fields:
+            draft["allow_overlap"] = self.boolean(
+                fields["allow_overlap"][1], f"{where}: 'allow_overlap'"
+            )
+        if "hint" in fields:
+            draft["hint"] = self.string(fields["hint"][1], f"{where}: 'hint'", allow_empty=True)
+        names: dict[str, int] = {}
+        keys: dict[str, str] = {}
+        for label_node in labels_node.value:
+            label = self.label(label_node, where)
+            if label["name"] in names:
+                raise self.fail(
+                    label_node,
+                    f"{where}: duplicate label name {label['name']!r} "
+                    f"(first at line {names[label['name']]})",
+                )
+            names[label["name"]] = _line(label_node)
+            key = label.get("key")
+            if key is not None:
+                if key in keys:
+                    raise self.fail(
+                        label_node,
+                        f"{where}: labels {keys[key]!r} and {label['name']!r} "
+                        f"both use key {key!r}",
+                    )
+                keys[key] = label["name"]
+            draft["labels"].append(label)
+        return draft
+
+    def label(self, node: yaml.Node, where: str) -> dict:
+        if isinstance(node, yaml.ScalarNode):
+            return {"name": self.string(node, f"{where}: a label name")}
+        fields = self.mapping(node, f"a label of {where}", _LABEL_KEYS)
+        if "name" not in fields:
+            raise self.fail(node, f"{where}: a label needs a 'name'")
+        label: dict = {"name": self.string(fields["name"][1], f"{where}: a label's 'name'")}
+        lwhere = f"{where}, label {label['name']!r}"
+        if "key" in fields:
+            key_node = fields["key"][1]
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":null"):
+                raise self.fail(key_node, f"{lwhere}: 'key' must be a single character")
+            key = str(key_node.value)
+            if len(key) != 1 or not key.isprintable():
+                raise self.fail(
+                    key_node, f"{lwhere}: 'key' must be a single character, not {key!r}"
+                )
+            if key in RESERVED_KEYS:
+                raise self.fail(
+                    key_node,
+                    f"{lwhere}: key {key!r} clashes with an app key "
+                    f"(reserved: {' '.join(sorted(RESERVED_KEYS - {' '}))} and space)",
+                )
+            label["key"] = key
+        if "hint" in fields:
+            label["hint"] = self.string(fields["hint"][1], f"{lwhere}: 'hint'", allow_empty=True)
+        if "color" in fields:
+            label["color"] = self.string(fields["color"][1], f"{lwhere}: 'color'")
+        return label
+
+
+def _assign_keys(drafts: list[dict], parser: _Parser) -> tuple[Task, ...]:
+    """Give every label without a key the first free key of `AUTO_KEYS`.
+
+    Assigned keys avoid every key the schema sets anywhere, so that an assigned key is unique
+    across tasks; keys the schema sets may repeat across tasks (the focused task wins).
+    """
+    taken = {label["key"] for d in drafts for label in d["labels"] if "key" in label}
+    free = iter(k for k in AUTO_KEYS if k not in taken)
+    tasks = []
+    for d in drafts:
+        labels = []
+        for label in d["labels"]:
+            key = label.get("key")
+            if key is None:
+                key = next(free, "")
+                if not key:
+                    raise LabeltuiError(
+                        f"task {d['name']!r}: more labels than free keys; set 'key' on some "
+                        "(any printable character except the app's own)",
+                        parser.path,
+                        d["line"],
+                    )
+            labels.append(
+                Label(label["name"], key, label.get("hint", ""), label.get("color"))
+            )
+        tasks.append(
+            Task(
+                name=d["name"],
+                kind=d["kind"],
+                labels=tuple(labels),
+                ordinal=d.get("ordinal", False),
+                tokenizer=d.get("tokenizer", "words"),
+                allow_overlap=d.get("allow_overlap", False),
+                hint=d.get("hint", ""),
+            )
+        )
+    return tuple(tasks)

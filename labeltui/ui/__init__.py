@@ -1,0 +1,1 @@
+"""The Textual app. Only `labeltui annotate` (and review) import this package."""
