@@ -172,14 +172,14 @@ class _Parser:
             raise self.fail(tasks_node, "'tasks' must be a non-empty list")
         drafts = [self.task(node) for node in tasks_node.value]
         seen: dict[str, int] = {}
-        for task_node, draft in zip(tasks_node.value, drafts):
+        for task_node, draft in zip(tasks_node.value, drafts, strict=True):
             if draft["name"] in seen:
                 raise self.fail(
                     task_node,
                     f"duplicate task name {draft['name']!r} (first at line {seen[draft['name']]})",
                 )
             seen[draft["name"]] = _line(task_node)
-        for task_node, draft in zip(tasks_node.value, drafts):
+        for task_node, draft in zip(tasks_node.value, drafts, strict=True):
             for kind, field_key, what in (
                 ("spans", "text_field", "text"),
                 ("audio_marks", "audio_field", "audio"),
@@ -204,7 +204,9 @@ class _Parser:
         kind_node = fields["kind"][1]
         kind = self.string(kind_node, f"{where}: 'kind'")
         if kind not in KINDS:
-            raise self.fail(kind_node, f"{where}: unknown kind {kind!r} (known: {', '.join(KINDS)})")
+            raise self.fail(
+                kind_node, f"{where}: unknown kind {kind!r} (known: {', '.join(KINDS)})"
+            )
         if "labels" not in fields:
             raise self.fail(node, f"{where} needs a 'labels' list")
         labels_node = fields["labels"][1]
@@ -248,8 +250,7 @@ class _Parser:
                 if key in keys:
                     raise self.fail(
                         label_node,
-                        f"{where}: labels {keys[key]!r} and {label['name']!r} "
-                        f"both use key {key!r}",
+                        f"{where}: labels {keys[key]!r} and {label['name']!r} both use key {key!r}",
                     )
                 keys[key] = label["name"]
             draft["labels"].append(label)
@@ -308,9 +309,7 @@ def _assign_keys(drafts: list[dict], parser: _Parser) -> tuple[Task, ...]:
                         parser.path,
                         d["line"],
                     )
-            labels.append(
-                Label(label["name"], key, label.get("hint", ""), label.get("color"))
-            )
+            labels.append(Label(label["name"], key, label.get("hint", ""), label.get("color")))
         tasks.append(
             Task(
                 name=d["name"],

@@ -30,8 +30,17 @@ class TaskEditor(Widget, can_focus=True):
 
     def __init__(self, task: Task, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.task = task
+        self._schema_task = task
         self.item: Item | None = None
+
+    @property
+    def task(self) -> Task:  # type: ignore[override]
+        """The schema task this editor answers.
+
+        This shadows `MessagePump.task` (the asyncio task of a pump), which Textual only uses
+        on the App, never on widgets.
+        """
+        return self._schema_task
 
     def load(self, item: Item, value: Any) -> None:
         """Show `item` with `value` (its current annotation or pre-annotation, or None)."""

@@ -1,0 +1,122 @@
+"""The `labeltui` command: parse, call the core or the app, print one line.
+
+Kept thin and light: the Textual app is imported inside `annotate` only, and every
+`LabeltuiError` becomes one plain line on stderr with a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from labeltui import __version__
+from labeltui.errors import LabeltuiError
+
+
+class _Group(TyperGroup):
+    """Turns a LabeltuiError from any command into one line on stderr and its exit code."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except LabeltuiError as exc:
+            print(f"labeltui: {exc}", file=sys.stderr)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="labeltui",
+    help="Keyboard-driven data annotation in the terminal: JSONL in, JSONL out.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"labeltui {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Keyboard-driven data annotation in the terminal: JSONL in, JSONL out."""
+
+
+SchemaOption = Annotated[
+    Path, typer.Option("--schema", "-s", help="The YAML label schema.", show_default=False)
+]
+
+
+def default_annotator() -> str:
+    """The login name, as FORMAT section 3 asks; `annotator` when there is none."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "annotator"
+    except Exception:  # no login name (containers without a passwd entry)
+        return "annotator"
+
+
+@app.command()
+def annotate(
+    dataset: Annotated[Path, typer.Argument(help="The JSONL dataset.", show_default=False)],
+    schema: SchemaOption,
+    annotator: Annotated[
+        str | None,
+        typer.Option("--annotator", "-a", help="Your name (default: your login name)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Annotation file (default: <dataset stem>.<annotator>.jsonl)."
+        ),
+    ] = None,
+) -> None:
+    """Label a dataset, one item at a time.
+
+    Example: labeltui annotate sample_data/tickets.jsonl --schema sample_data/tickets.schema.yaml
+    """
+    from labeltui.core.session import open_session
+    from labeltui.ui.launch import run_app
+
+    session = open_session(dataset, schema, annotator or default_annotator(), out)
+    run_app(session)
+
+
+@app.command()
+def validate(
+    schema: SchemaOption,
+    dataset: Annotated[
+        Path | None, typer.Argument(help="A dataset to check against the schema.")
+    ] = None,
+) -> None:
+    """Check a schema (and a dataset) and print a short summary.
+
+    Example: labeltui validate --schema sample_data/tickets.schema.yaml sample_data/tickets.jsonl
+    """
+    from labeltui.core.validate import summarize, validate_files
+
+    report = validate_files(schema, dataset)
+    print(summarize(report))
+
+
+def main() -> None:
+    """Entry point of the `labeltui` script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

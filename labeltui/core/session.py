@@ -1,0 +1,222 @@
+"""The annotation session: where the annotator is and what each key does to the data.
+
+The screen routes keys; the session decides. It owns the position, the values shown for an
+item (the annotator's current line, else the input's pre-annotations), saving, skipping, undo of
+saves, jumping, searching and finding the next unlabelled item. It knows nothing of Textual.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labeltui.core.dataset import DatasetIndex
+from labeltui.core.items import Item
+from labeltui.core.schema import Schema, load_schema
+from labeltui.core.store import AnnotationStore, default_output
+from labeltui.errors import LabeltuiError
+
+
+@dataclass
+class Progress:
+    """Counts for the status line."""
+
+    position: int
+    """1-based position of the shown item."""
+    total: int
+    total_known: bool
+    done: int
+    saved_this_session: int
+    rate_per_hour: float | None
+    remaining_seconds: float | None
+
+
+@dataclass
+class Session:
+    """One annotator working through one dataset."""
+
+    index: DatasetIndex
+    schema: Schema
+    store: AnnotationStore
+    position: int = 0
+    started: float = field(default_factory=time.monotonic)
+    shown_at: float = field(default_factory=time.monotonic)
+    saves: int = 0
+    last_search: str = ""
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def resume(self) -> int:
+        """Scan just far enough to find the first item without a current line, and go there.
+
+        When every item has one, stay on the last item.
+        """
+        found: list[int] = []
+
+        def stop(index: int, ident: str) -> bool:
+            if not self.store.is_done(ident):
+                found.append(index)
+                return True
+            return False
+
+        self.index.scan(stop=stop)
+        if found:
+            self.position = found[0]
+        else:
+            self.position = max(0, len(self.index) - 1)
+        self.shown_at = time.monotonic()
+        return self.position
+
+    # -- the shown item ------------------------------------------------------------------------
+
+    @property
+    def empty(self) -> bool:
+        return len(self.index) == 0
+
+    def item(self) -> Item:
+        return self.index.item(self.position)
+
+    def values(self, item: Item | None = None) -> dict[str, Any]:
+        """The value per task shown for an item: the annotator's current line, else the input's."""
+        item = item or self.item()
+        record = self.store.current.get(item.id)
+        source = record.labels if record is not None else item.prefilled
+        return {task.name: source.get(task.name) for task in self.schema.tasks}
+
+    def status(self, item: Item | None = None) -> str | None:
+        """`done`, `skipped`, or None when the item has no current line."""
+        record = self.store.current.get((item or self.item()).id)
+        return None if record is None else record.status
+
+    # -- moving --------------------------------------------------------------------------------
+
+    def go(self, position: int) -> bool:
+        """Show item `position` (clamped to the indexed items); True when it changed."""
+        if self.empty:
+            return False
+        position = max(0, min(position, len(self.index) - 1))
+        changed = position != self.position
+        self.position = position
+        if changed:
+            self.shown_at = time.monotonic()
+        return changed
+
+    def next(self) -> bool:
+        return self.go(self.position + 1)
+
+    def previous(self) -> bool:
+        return self.go(self.position - 1)
+
+    def next_unlabelled(self) -> bool:
+        """Go to the next item without a current line, wrapping around once."""
+        total = len(self.index)
+        for step in range(1, total + 1):
+            candidate = (self.position + step) % total
+            if not self.store.is_done(self.index.item(candidate).id):
+                return self.go(candidate)
+        return False
+
+    def search(self, needle: str | None = None) -> bool:
+        """Go to the next item whose text contains `needle` (case-insensitive), wrapping."""
+        if needle is not None:
+            self.last_search = needle
+        needle = self.last_search.casefold()
+        if not needle or self.empty:
+            return False
+        total = len(self.index)
+        for step in range(1, total + 1):
+            candidate = (self.position + step) % total
+            text = self.index.item(candidate).text or ""
+            if needle in text.casefold():
+                return self.go(candidate) or candidate == self.position
+        return False
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def elapsed_ms(self) -> int:
+        return int((time.monotonic() - self.shown_at) * 1000)
+
+    def save(self, labels: dict[str, Any], status: str = "done") -> None:
+        """Save the shown item (on disk when this returns) and move to the next one."""
+        item = self.item()
+        self.store.save(item.data, item.id, labels, status=status, ms=self.elapsed_ms())
+        self.saves += 1
+        self.next()
+
+    def skip(self) -> None:
+        """Save the shown item as skipped (with whatever labels it has) and move on."""
+        self.save(self.values(), status="skipped")
+
+    def undo(self) -> bool:
+        """Take back the last save of this session and go back to its item."""
+        item_id = self.store.undo()
+        if item_id is None:
+            return False
+        self.saves = max(0, self.saves - 1)
+        position = self.index.find(item_id)
+        if position is not None:
+            self.go(position)
+            self.shown_at = time.monotonic()
+        return True
+
+    def close(self) -> None:
+        self.store.close()
+        self.index.close()
+
+    # -- progress ------------------------------------------------------------------------------
+
+    def progress(self) -> Progress:
+        total = len(self.index)
+        known = self.index.complete
+        if not known and self.index.lines_total:
+            total = max(total, self.index.lines_total)
+        done = len(self.store.current)
+        elapsed = time.monotonic() - self.started
+        rate = self.saves / elapsed * 3600 if self.saves and elapsed > 0 else None
+        remaining = None
+        if rate:
+            remaining = max(0, total - done) / rate * 3600
+        return Progress(
+            position=self.position + 1,
+            total=total,
+            total_known=known,
+            done=done,
+            saved_this_session=self.saves,
+            rate_per_hour=rate,
+            remaining_seconds=remaining,
+        )
+
+
+def open_session(
+    dataset: str | Path,
+    schema_path: str | Path,
+    annotator: str,
+    out: str | Path | None = None,
+) -> Session:
+    """Load the schema, open the dataset index and the annotator's store, and resume.
+
+    Everything that can be wrong with the input is raised here, before any screen appears.
+    """
+    schema = load_schema(schema_path)
+    if not annotator or any(c in annotator for c in "/\\\0") or annotator.strip() != annotator:
+        raise LabeltuiError(
+            f"annotator name {annotator!r} must be non-empty, without slashes or outer spaces"
+        )
+    index = DatasetIndex(dataset, schema.text_field, schema.audio_field)
+    out_path = Path(out) if out is not None else default_output(dataset, annotator)
+    if out_path.resolve() == Path(dataset).resolve():
+        index.close()
+        raise LabeltuiError("the annotation file would overwrite the dataset; pass another --out")
+    try:
+        store = AnnotationStore(out_path, annotator)
+    except BaseException:
+        index.close()
+        raise
+    session = Session(index=index, schema=schema, store=store)
+    session.resume()
+    if index.error is not None and len(index) == 0:
+        session.close()
+        raise index.error
+    return session

@@ -1,0 +1,34 @@
+"""The Textual application and the factory shared by the CLI and the tests."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from labeltui.core.session import Session
+from labeltui.ui.screens.annotate import AnnotateScreen
+
+
+class LabelApp(App[None]):
+    """Shows one session's annotate screen; quitting never loses a confirmed annotation."""
+
+    CSS_PATH = "labeltui.tcss"
+    TITLE = "labeltui"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def on_mount(self) -> None:
+        if self.session.store.recovered:
+            self.notify(self.session.store.recovered, severity="warning", timeout=10)
+        self.push_screen(AnnotateScreen(self.session))
+
+
+def make_app(session: Session) -> LabelApp:
+    """Build the app for a session (the CLI and the tests both call this)."""
+    return LabelApp(session)

@@ -1,0 +1,315 @@
+"""The annotate screen: one item, one editor per task, and the keys that move and save.
+
+The screen composes and routes; `core.session.Session` decides what each action does to the
+data. Label keys are printable characters no widget consumed: they bubble up here and go to the
+focused editor when its task has the key, else to the first editor whose task has it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from labeltui.core.dataset import DatasetIndex
+from labeltui.core.display import visible
+from labeltui.core.schema import RESERVED_KEYS, Task
+from labeltui.core.session import Session
+from labeltui.ui.screens.help import HelpScreen, key_label
+from labeltui.ui.screens.prompt import PromptScreen
+from labeltui.ui.widgets.status_bar import status_text
+from labeltui.ui.widgets.task_editor import TaskEditor
+
+
+def editor_for(task: Task) -> TaskEditor:
+    """The editor widget for a task's kind (imported on demand)."""
+    if task.kind in ("choice", "multi_choice"):
+        from labeltui.ui.widgets.choice_editor import ChoiceEditor
+
+        return ChoiceEditor(task, id=f"task-{task.name}")
+    if task.kind == "spans":
+        from labeltui.ui.widgets.span_editor import SpanEditor
+
+        return SpanEditor(task, id=f"task-{task.name}")
+    from labeltui.ui.widgets.audio_editor import AudioEditor
+
+    return AudioEditor(task, id=f"task-{task.name}")
+
+
+class AnnotateScreen(Screen[None]):
+    """Shows the session's current item and saves answers."""
+
+    BINDINGS = [
+        Binding("enter", "save", "Save+next", id="save"),
+        Binding("pagedown", "next", "Next", id="next"),
+        Binding("pageup", "previous", "Prev", id="previous"),
+        Binding("ctrl+u", "next_unlabelled", "Unlabelled", id="next_unlabelled"),
+        Binding("ctrl+k", "skip", "Skip", id="skip"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
+        Binding("ctrl+g", "goto", "Go to", id="goto"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("ctrl+f", "search_again", "Find next", id="search_again", show=False),
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+        Binding("up", "scroll_text(-1)", "Scroll up", id="scroll_up", show=False),
+        Binding("down", "scroll_text(1)", "Scroll down", id="scroll_down", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.schema = session.schema
+        self.editors: list[TaskEditor] = [editor_for(task) for task in self.schema.tasks]
+        self.text_in_editor = any(task.kind == "spans" for task in self.schema.tasks)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header", markup=False)
+        yield Static(id="banner", markup=False)
+        if not self.text_in_editor:
+            with VerticalScroll(id="item-scroll"):
+                yield Static(id="item-text", markup=False)
+        yield Static(id="meta", markup=False)
+        fills = self.text_in_editor or any(t.kind == "audio_marks" for t in self.schema.tasks)
+        with Vertical(id="editors", classes="fill" if fills else ""):
+            for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+                if len(self.schema.tasks) > 1:
+                    title = f"{task.name} ({task.kind.replace('_', ' ')})"
+                    yield Static(Text(visible(title)), classes="editor-title")
+                yield editor
+        yield Static(id="status", markup=False)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.show_item()
+        if self.editors:
+            self.editors[0].focus()
+        self.index_rest()
+        self.set_interval(1.0, self.refresh_status)
+
+    # -- the background index ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def index_rest(self) -> None:
+        """Count lines, then index the rest of the dataset while the annotator works."""
+        worker = get_current_worker()
+        index = self.session.index
+        index.count_lines()
+        self.app.call_from_thread(self.refresh_status)
+
+        def progress(_: DatasetIndex) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.refresh_status)
+
+        index.scan(progress=progress, cancelled=lambda: worker.is_cancelled)
+        if index.error is not None and not worker.is_cancelled:
+            self.app.call_from_thread(self.show_index_error)
+
+    def show_index_error(self) -> None:
+        error = self.session.index.error
+        banner = self.query_one("#banner", Static)
+        banner.update(
+            Text(
+                f"{error} — items from that line on are not available; "
+                "fix the file and reopen (saved work is safe)",
+                style="bold",
+            )
+        )
+        banner.add_class("shown")
+        self.refresh_status()
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def show_item(self) -> None:
+        """Show the session's current item in every widget."""
+        session = self.session
+        if session.empty:
+            self.query_one("#header", Static).update("The dataset has no items.")
+            return
+        item = session.item()
+        values = session.values(item)
+        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+            editor.load(item, values.get(task.name))
+        if not self.text_in_editor:
+            body = item.text if item.text is not None else _fields_text(item.data)
+            self.query_one("#item-text", Static).update(Text(visible(body)))
+            self.query_one("#item-scroll", VerticalScroll).scroll_home(animate=False)
+        meta = _meta_text(item.data, self.schema.text_field, self.schema.audio_field)
+        self.query_one("#meta", Static).update(
+            Text(visible(meta), no_wrap=True, overflow="ellipsis")
+        )
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        if not self.is_mounted:
+            return
+        session = self.session
+        if session.empty:
+            return
+        item = session.item()
+        progress = session.progress()
+        title = self.schema.title or session.index.path.name
+        header = Text(no_wrap=True, overflow="ellipsis")
+        header.append(visible(title), style="bold")
+        header.append(f"  ·  item {visible(item.id)}")
+        state = session.status(item)
+        header.append(f"  ·  {state or 'new'}", style="bold" if state else "")
+        self.query_one("#header", Static).update(header)
+        self.query_one("#status", Static).update(
+            status_text(progress, session.store.annotator, self.size.width - 2)
+        )
+
+    # -- label keys ---------------------------------------------------------------------------
+
+    def on_key(self, event: Key) -> None:
+        char = event.character
+        if not char or not char.isprintable() or char in RESERVED_KEYS:
+            return
+        if self.session.empty:
+            return
+        focused = self.focused
+        ordered = sorted(self.editors, key=lambda e: e is not focused)
+        for editor in ordered:
+            if editor.task.label_for_key(char) is None:
+                continue
+            if editor.press_label(char):
+                event.stop()
+                event.prevent_default()
+                if self.schema.is_triage:
+                    self.action_save()
+                return
+
+    @on(TaskEditor.Changed)
+    def editor_changed(self) -> None:
+        self.refresh_status()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def labels(self) -> dict:
+        return {editor.task.name: editor.value() for editor in self.editors}
+
+    def action_save(self) -> None:
+        if self.session.empty:
+            return
+        self.session.save(self.labels())
+        self.show_item()
+
+    def action_skip(self) -> None:
+        if self.session.empty:
+            return
+        self.session.save(self.labels(), status="skipped")
+        self.show_item()
+
+    def action_next(self) -> None:
+        if self.session.next():
+            self.show_item()
+
+    def action_previous(self) -> None:
+        if self.session.previous():
+            self.show_item()
+
+    def action_next_unlabelled(self) -> None:
+        if self.session.next_unlabelled():
+            self.show_item()
+        else:
+            self.notify("Every item has an annotation.", timeout=3)
+
+    def action_undo(self) -> None:
+        focused = self.focused
+        if isinstance(focused, TaskEditor) and focused.undo():
+            return
+        if self.session.undo():
+            self.show_item()
+            self.notify("Undid the last save.", timeout=2)
+        else:
+            self.notify("Nothing to undo.", timeout=2)
+
+    def action_goto(self) -> None:
+        total = len(self.session.index)
+
+        def go(answer: str | None) -> None:
+            if not answer:
+                return
+            try:
+                number = int(answer.strip())
+            except ValueError:
+                self.notify(f"Not an item number: {answer!r}", severity="warning")
+                return
+            if not 1 <= number <= total:
+                self.notify(f"Item numbers go from 1 to {total}.", severity="warning")
+                return
+            self.session.go(number - 1)
+            self.show_item()
+
+        self.app.push_screen(PromptScreen(f"Go to item number (1–{total}):"), go)
+
+    def action_search(self) -> None:
+        def find(answer: str | None) -> None:
+            if answer:
+                self._search(answer)
+
+        prompt = PromptScreen("Search item text for:", value=self.session.last_search)
+        self.app.push_screen(prompt, find)
+
+    def action_search_again(self) -> None:
+        if self.session.last_search:
+            self._search(None)
+        else:
+            self.action_search()
+
+    def _search(self, needle: str | None) -> None:
+        if self.session.search(needle):
+            self.show_item()
+        else:
+            self.notify(f"No item contains {self.session.last_search!r}.", timeout=3)
+
+    def action_scroll_text(self, lines: int) -> None:
+        if not self.text_in_editor:
+            self.query_one("#item-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.schema, self.key_groups()))
+
+    def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every key the annotator can press, grouped, for the help screen."""
+        groups = []
+        app_keys = [(key_label(b.key), b.description) for b in self.BINDINGS]  # type: ignore[union-attr]
+        app_keys.append(("^q", "Quit (every save is already on disk)"))
+        groups.append(("Items", app_keys))
+        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+            rows = [
+                (label.key, f"{label.name}" + (f" — {label.hint}" if label.hint else ""))
+                for label in task.labels
+            ]
+            for binding in getattr(editor, "BINDINGS", []):
+                if hasattr(binding, "key"):
+                    rows.append((key_label(binding.key), binding.description))
+            groups.append((f"Task {task.name} ({task.kind.replace('_', ' ')})", rows))
+        return groups
+
+
+def _meta_text(data: dict, text_field: str, audio_field: str) -> str:
+    """The item's other fields on one compact line."""
+    parts = []
+    for key, value in data.items():
+        if key in (text_field, "labels") or key.startswith("_"):
+            continue
+        shown = value if isinstance(value, str) else _compact(value)
+        parts.append(f"{key}: {shown}")
+    return "  ·  ".join(parts)
+
+
+def _fields_text(data: dict) -> str:
+    return "\n".join(f"{k}: {_compact(v)}" for k, v in data.items() if k != "labels")
+
+
+def _compact(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

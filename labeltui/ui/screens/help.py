@@ -1,0 +1,87 @@
+"""The help screen: every key of the app, the task editors and the labels, and the guidelines."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from labeltui.core.display import visible
+from labeltui.core.schema import Schema
+
+
+def key_label(key: str) -> str:
+    """How a key is written on screen: `ctrl+g` -> `^g`, `question_mark` -> `?`."""
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "space": "space",
+        "pagedown": "PgDn",
+        "pageup": "PgUp",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "plus": "+",
+        "minus": "-",
+        "enter": "Enter",
+        "escape": "Esc",
+    }
+    parts = []
+    for key_part in key.split(","):
+        key_part = key_part.strip()
+        if key_part.startswith("ctrl+"):
+            parts.append("^" + names.get(key_part[5:], key_part[5:]))
+        else:
+            parts.append(names.get(key_part, key_part))
+    return " ".join(parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists keys in groups; `escape`, `?` or `q` closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > VerticalScroll {
+        width: 90%;
+        height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,question_mark,q,f1", "close", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, schema: Schema, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.schema = schema
+        self.groups = groups
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self._keys(), id="help-keys")
+            if self.schema.instructions.strip():
+                yield Static(Text("Guidelines", style="bold underline"))
+                yield Static(Text(visible(self.schema.instructions.strip())), id="help-guide")
+
+    def _keys(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        title = self.schema.title or "labeltui"
+        table.add_row(Text(visible(title), style="bold underline"), "")
+        for group, rows in self.groups:
+            table.add_row("", "")
+            table.add_row(Text(group, style="bold underline"), "")
+            for key, description in rows:
+                table.add_row(Text(key), Text(visible(description)))
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)
