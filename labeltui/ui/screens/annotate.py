@@ -46,18 +46,18 @@ class AnnotateScreen(Screen[None]):
     """Shows the session's current item and saves answers."""
 
     BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
         Binding("enter", "save", "Save+next", id="save"),
         Binding("pagedown", "next", "Next", id="next"),
-        Binding("pageup", "previous", "Prev", id="previous"),
-        Binding("ctrl+u", "next_unlabelled", "Unlabelled", id="next_unlabelled"),
+        Binding("pageup", "previous", "Prev", id="previous", show=False),
+        Binding("ctrl+u", "next_unlabelled", "Next unlabelled", id="next_unlabelled", show=False),
         Binding("ctrl+k", "skip", "Skip", id="skip"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
-        Binding("ctrl+g", "goto", "Go to", id="goto"),
+        Binding("ctrl+g", "goto", "Go to item", id="goto", show=False),
         Binding("slash", "search", "Search", id="search"),
         Binding("ctrl+f", "search_again", "Find next", id="search_again", show=False),
-        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
-        Binding("up", "scroll_text(-1)", "Scroll up", id="scroll_up", show=False),
-        Binding("down", "scroll_text(1)", "Scroll down", id="scroll_down", show=False),
+        Binding("up", "scroll_text(-1)", "Scroll text up", id="scroll_up", show=False),
+        Binding("down", "scroll_text(1)", "Scroll text down", id="scroll_down", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -84,7 +84,7 @@ class AnnotateScreen(Screen[None]):
                     yield Static(Text(visible(title)), classes="editor-title")
                 yield editor
         yield Static(id="status", markup=False)
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.show_item()

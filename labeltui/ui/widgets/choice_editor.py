@@ -98,5 +98,18 @@ class ChoiceEditor(TaskEditor):
         if label.hint:
             text.append(f"  {visible(label.hint)}", style="dim")
         if chosen:
-            text.stylize(label.color or "green", 4)
+            text.stylize(label_style(label.color), 4)
         return text
+
+
+def label_style(color: str | None, default: str = "green") -> str:
+    """A label's colour as a Rich style; an unknown colour name falls back to the default."""
+    from rich.color import Color, ColorParseError
+
+    if color:
+        try:
+            Color.parse(color)
+            return color
+        except ColorParseError:
+            pass
+    return default
