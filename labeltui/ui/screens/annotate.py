@@ -195,16 +195,21 @@ class AnnotateScreen(Screen[None]):
         return {editor.task.name: editor.value() for editor in self.editors}
 
     def action_save(self) -> None:
-        if self.session.empty:
-            return
-        self.session.save(self.labels())
-        self.show_item()
+        self._save("done")
 
     def action_skip(self) -> None:
+        self._save("skipped")
+
+    def _save(self, status: str) -> None:
         if self.session.empty:
             return
-        self.session.save(self.labels(), status="skipped")
+        before = self.session.position
+        self.session.save(self.labels(), status=status)
         self.show_item()
+        if self.session.position == before and self.session.index.complete:
+            left = len(self.session.index) - self.session.progress().done
+            hint = f"{left} items have no annotation yet (ctrl+u finds them)." if left > 0 else ""
+            self.notify(f"Saved the last item. {hint}".strip(), timeout=5)
 
     def action_next(self) -> None:
         if self.session.next():
