@@ -85,6 +85,18 @@ def annotate(
             "--out", "-o", help="Annotation file (default: <dataset stem>.<annotator>.jsonl)."
         ),
     ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where", help="Only items whose FIELD equals VALUE (FIELD=VALUE; repeatable)."
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort", help="Order items by a numeric field; -FIELD for descending (e.g. -score)."
+        ),
+    ] = None,
 ) -> None:
     """Label a dataset, one item at a time.
 
@@ -93,7 +105,9 @@ def annotate(
     from labeltui.core.session import open_session
     from labeltui.ui.launch import run_app
 
-    session = open_session(dataset, schema, annotator or default_annotator(), out)
+    session = open_session(
+        dataset, schema, annotator or default_annotator(), out, where=where, sort=sort
+    )
     run_app(session)
 
 

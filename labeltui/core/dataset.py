@@ -25,6 +25,7 @@ from pathlib import Path
 
 from labeltui.core.ids import BadId, item_id
 from labeltui.core.items import Item
+from labeltui.core.selection import SortKey, Where
 from labeltui.errors import LabeltuiError
 
 _CHUNK = 4 << 20
@@ -41,10 +42,19 @@ def id_hash(value: str) -> int:
 class DatasetIndex:
     """An incrementally built index of a JSONL dataset (FORMAT section 1)."""
 
-    def __init__(self, path: str | Path, text_field: str = "text", audio_field: str = "audio"):
+    def __init__(
+        self,
+        path: str | Path,
+        text_field: str = "text",
+        audio_field: str = "audio",
+        where: Where | None = None,
+        sort: SortKey | None = None,
+    ):
         self.path = Path(path)
         self.text_field = text_field
         self.audio_field = audio_field
+        self.where = where
+        self.sort = sort
         try:
             self._fd = os.open(self.path, os.O_RDONLY)
             self.size = os.fstat(self._fd).st_size
@@ -67,7 +77,11 @@ class DatasetIndex:
         self._line = 0
         self._lock = threading.Lock()
         self._cache: OrderedDict[int, Item] = OrderedDict()
+        self._sort_values = array("d")
+        self._filtered_hashes: set[int] = set()
         self.duplicates = 0
+        self.filtered_out = 0
+        """Items that `where` did not match."""
         self.error: LabeltuiError | None = None
         self.complete = self.size == 0
         self.lines_total: int | None = None
@@ -151,11 +165,17 @@ class DatasetIndex:
             except BadId as exc:
                 return self._fail(str(exc))
             h = id_hash(ident)
-            if h in self._seen and self.find(ident) is not None:
+            if h in self._filtered_hashes or (h in self._seen and self.find(ident) is not None):
                 self.duplicates += 1
+                continue
+            if self.where is not None and not self.where.matches(obj):
+                self._filtered_hashes.add(h)
+                self.filtered_out += 1
                 continue
             index = len(self._starts)
             self._seen.add(h)
+            if self.sort is not None:
+                self._sort_values.append(self.sort.value(obj))
             self._starts.append(start)
             self._lengths.append(len(raw))
             self._lines.append(self._line)
@@ -182,8 +202,20 @@ class DatasetIndex:
 
     def _check_complete(self) -> None:
         if self._pos >= self.size:
-            self.complete = True
             self._seen = set()  # only needed while scanning; look-ups use the hash array
+            self._filtered_hashes = set()
+            if self.sort is not None:
+                self._apply_order(self.sort.order(self._sort_values))
+            self.complete = True
+
+    def _apply_order(self, order) -> None:  # type: ignore[no-untyped-def]
+        """Reorder the per-item arrays by a permutation (a sorted session)."""
+        import numpy as np
+
+        for name in ("_starts", "_lengths", "_lines", "_hashes"):
+            column = np.frombuffer(getattr(self, name), dtype=np.int64)
+            setattr(self, name, array("q", column[order].tobytes()))
+        self._cache.clear()
 
     def _fail(self, message: str) -> bool:
         self.error = LabeltuiError(message, self.path, self._line)

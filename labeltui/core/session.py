@@ -15,6 +15,7 @@ from typing import Any
 from labeltui.core.dataset import DatasetIndex
 from labeltui.core.items import Item
 from labeltui.core.schema import Schema, load_schema
+from labeltui.core.selection import SortKey, Where
 from labeltui.core.store import AnnotationStore, default_output
 from labeltui.errors import LabeltuiError
 
@@ -54,14 +55,20 @@ class Session:
         When every item has one, stay on the last item.
         """
         found: list[int] = []
+        if self.index.sort is not None:  # the order is known only once everything is indexed
+            self.index.scan()
+            found = [
+                i for i in range(len(self.index)) if not self.store.is_done(self.index.item(i).id)
+            ][:1]
+        else:
 
-        def stop(index: int, ident: str) -> bool:
-            if not self.store.is_done(ident):
-                found.append(index)
-                return True
-            return False
+            def stop(index: int, ident: str) -> bool:
+                if not self.store.is_done(ident):
+                    found.append(index)
+                    return True
+                return False
 
-        self.index.scan(stop=stop)
+            self.index.scan(stop=stop)
         if found:
             self.position = found[0]
         else:
@@ -194,6 +201,8 @@ def open_session(
     schema_path: str | Path,
     annotator: str,
     out: str | Path | None = None,
+    where: list[str] | None = None,
+    sort: str | None = None,
 ) -> Session:
     """Load the schema, open the dataset index and the annotator's store, and resume.
 
@@ -204,7 +213,13 @@ def open_session(
         raise LabeltuiError(
             f"annotator name {annotator!r} must be non-empty, without slashes or outer spaces"
         )
-    index = DatasetIndex(dataset, schema.text_field, schema.audio_field)
+    index = DatasetIndex(
+        dataset,
+        schema.text_field,
+        schema.audio_field,
+        where=Where.parse(where),
+        sort=SortKey.parse(sort),
+    )
     out_path = Path(out) if out is not None else default_output(dataset, annotator)
     if out_path.resolve() == Path(dataset).resolve():
         index.close()
@@ -216,7 +231,7 @@ def open_session(
         raise
     session = Session(index=index, schema=schema, store=store)
     session.resume()
-    if index.error is not None and len(index) == 0:
+    if index.error is not None and (len(index) == 0 or index.sort is not None):
         session.close()
         raise index.error
     return session

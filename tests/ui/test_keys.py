@@ -239,3 +239,22 @@ async def test_small_terminals_show_help_key(make_session, size):
         footer = app.screen.query_one("Footer")
         assert footer.region.height == 1
         assert app.screen.query_one("#item-text").region.height >= 1
+
+
+async def test_prefilled_scores_are_shown_until_annotated(make_session):
+    rows = [
+        {"id": "a", "text": "one", "labels": {"team": "bug", "_scores": {"team": 0.834}}},
+        {"id": "b", "text": "two", "labels": {"team": "billing"}, "_scores": {"team": 0.5}},
+    ]
+    session = make_session(rows=rows)
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        meta = str(app.screen.query_one("#meta", Static).render())
+        assert "pre-filled team=bug (0.83)" in meta
+        await pilot.press("enter")
+        meta = str(app.screen.query_one("#meta", Static).render())
+        assert "pre-filled team=billing (0.50)" in meta
+        await pilot.press("pageup")  # now annotated: the pre-fill note is gone
+        assert "pre-filled" not in str(app.screen.query_one("#meta", Static).render())
+    (line,) = read_lines(session.store.path)
+    assert line["labels"] == {"team": "bug"} and "_scores" not in line["labels"]

@@ -141,6 +141,9 @@ class AnnotateScreen(Screen[None]):
             self.query_one("#item-text", Static).update(Text(visible(body)))
             self.query_one("#item-scroll", VerticalScroll).scroll_home(animate=False)
         meta = _meta_text(item.data, self.schema.text_field, self.schema.audio_field)
+        if session.status(item) is None:
+            prefilled = _prefilled_text(item.prefilled, item.data.get("_scores"))
+            meta = f"{prefilled}  ·  {meta}" if prefilled and meta else prefilled or meta
         self.query_one("#meta", Static).update(
             Text(visible(meta), no_wrap=True, overflow="ellipsis")
         )
@@ -308,6 +311,31 @@ def _meta_text(data: dict, text_field: str, audio_field: str) -> str:
         shown = value if isinstance(value, str) else _compact(value)
         parts.append(f"{key}: {shown}")
     return "  ·  ".join(parts)
+
+
+def _prefilled_text(labels: dict, top_scores: object) -> str:
+    """`pre-filled team=bug (0.83)`: the input's pre-annotations with their model scores.
+
+    Scores come from `labels._scores` or the item's `_scores` field: `{"task": 0.83}`.
+    """
+    scores = labels.get("_scores") if isinstance(labels.get("_scores"), dict) else top_scores
+    scores = scores if isinstance(scores, dict) else {}
+    parts = []
+    for task, value in labels.items():
+        if task.startswith("_") or value in (None, []):
+            continue
+        shown = (
+            value
+            if isinstance(value, str)
+            else f"{len(value)} marked"
+            if isinstance(value, list) and value and isinstance(value[0], dict)
+            else _compact(value)
+        )
+        score = scores.get(task)
+        if isinstance(score, (int, float)) and not isinstance(score, bool):
+            shown = f"{shown} ({score:.2f})"
+        parts.append(f"{task}={shown}")
+    return "pre-filled " + ", ".join(parts) if parts else ""
 
 
 def _fields_text(data: dict) -> str:
