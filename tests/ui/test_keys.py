@@ -258,3 +258,14 @@ async def test_prefilled_scores_are_shown_until_annotated(make_session):
         assert "pre-filled" not in str(app.screen.query_one("#meta", Static).render())
     (line,) = read_lines(session.store.path)
     assert line["labels"] == {"team": "bug"} and "_scores" not in line["labels"]
+
+
+async def test_duplicates_are_reported_once_indexed(make_session):
+    rows = [{"id": "a", "text": "one"}, {"id": "b", "text": "two"}, {"id": "a", "text": "again"}]
+    session = make_session(rows=rows)
+    app = make_app(session)
+    async with app.run_test(notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("dropped 1 line with a duplicate id" in m for m in messages), messages

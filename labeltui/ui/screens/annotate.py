@@ -108,8 +108,14 @@ class AnnotateScreen(Screen[None]):
                 self.app.call_from_thread(self.refresh_status)
 
         index.scan(progress=progress, cancelled=lambda: worker.is_cancelled)
-        if index.error is not None and not worker.is_cancelled:
+        if worker.is_cancelled:
+            return
+        if index.error is not None:
             self.app.call_from_thread(self.show_index_error)
+        elif index.duplicates:
+            n = index.duplicates
+            message = f"{index.path.name}: dropped {n} line{'s' * (n != 1)} with a duplicate id"
+            self.app.call_from_thread(self.notify, message + " (the first one wins).", timeout=6)
 
     def show_index_error(self) -> None:
         error = self.session.index.error
