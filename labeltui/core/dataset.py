@@ -76,6 +76,11 @@ class DatasetIndex:
         self._pos = 0
         self._line = 0
         self._lock = threading.Lock()
+        """One scanner at a time."""
+        self._grow = threading.Lock()
+        """Held while the arrays grow, and while `find` looks at them through numpy (an
+        `array` cannot grow while a buffer view of it exists)."""
+        self._cache_lock = threading.Lock()
         self._cache: OrderedDict[int, Item] = OrderedDict()
         self._sort_values = array("d")
         self._filtered_hashes: set[int] = set()
@@ -148,10 +153,10 @@ class DatasetIndex:
             start = pos
             pos += len(raw) + 1
             data = raw.strip()
+            if start == 0 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:].strip()
             if not data:
                 continue
-            if start == 0 and data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
             try:
                 obj = loads(data)
             except UnicodeDecodeError:
@@ -174,12 +179,13 @@ class DatasetIndex:
                 continue
             index = len(self._starts)
             self._seen.add(h)
-            if self.sort is not None:
-                self._sort_values.append(self.sort.value(obj))
-            self._starts.append(start)
-            self._lengths.append(len(raw))
-            self._lines.append(self._line)
-            self._hashes.append(h)
+            with self._grow:
+                if self.sort is not None:
+                    self._sort_values.append(self.sort.value(obj))
+                self._starts.append(start)
+                self._lengths.append(len(raw))
+                self._lines.append(self._line)
+                self._hashes.append(h)
             if stop is not None and stop(index, ident):
                 self._pos = min(pos, self.size)
                 self._check_complete()
@@ -228,10 +234,11 @@ class DatasetIndex:
 
     def item(self, index: int) -> Item:
         """Decode item `index` (0-based among indexed items)."""
-        cached = self._cache.get(index)
-        if cached is not None:
-            self._cache.move_to_end(index)
-            return cached
+        with self._cache_lock:
+            cached = self._cache.get(index)
+            if cached is not None:
+                self._cache.move_to_end(index)
+                return cached
         if not 0 <= index < len(self._starts):
             raise IndexError(index)
         start, length = self._starts[index], self._lengths[index]
@@ -255,9 +262,10 @@ class DatasetIndex:
             audio=audio,
             line=self._lines[index],
         )
-        self._cache[index] = item
-        if len(self._cache) > _CACHE_ITEMS:
-            self._cache.popitem(last=False)
+        with self._cache_lock:
+            self._cache[index] = item
+            if len(self._cache) > _CACHE_ITEMS:
+                self._cache.popitem(last=False)
         return item
 
     def find(self, ident: str) -> int | None:
@@ -265,11 +273,21 @@ class DatasetIndex:
         import numpy as np
 
         h = id_hash(ident)
-        hashes = np.frombuffer(self._hashes, dtype=np.int64, count=len(self._hashes))
-        for index in np.flatnonzero(hashes == h):
-            if self.item(int(index)).id == ident:
-                return int(index)
+        with self._grow:
+            hashes = np.frombuffer(self._hashes, dtype=np.int64, count=len(self._hashes))
+            candidates = np.flatnonzero(hashes == h).tolist()
+            del hashes  # release the buffer before the scanner may grow the array again
+        for index in candidates:
+            if self.item(index).id == ident:
+                return index
         return None
+
+    def hashes(self):  # type: ignore[no-untyped-def]
+        """A copy of the id hashes of the items indexed so far, as a NumPy array."""
+        import numpy as np
+
+        with self._grow:
+            return np.array(self._hashes, dtype=np.int64)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

@@ -107,7 +107,29 @@ def parse_schema(text: str, path: str = "<schema>") -> Schema:
         raise LabeltuiError(f"invalid YAML: {exc.problem}", path, line) from None
     except yaml.YAMLError as exc:
         raise LabeltuiError(f"invalid YAML: {exc}", path) from None
+    _reject_tags(root, path)
     return _Parser(path).schema(root)
+
+
+_PLAIN_TAG = "tag:yaml.org,2002:"
+_PLAIN_KINDS = {"str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge"}
+
+
+def _reject_tags(node: yaml.Node | None, path: str) -> None:
+    """Refuse every tag but YAML's plain types, as `yaml.safe_load` would (never construct)."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        tag = current.tag or ""
+        if not tag.startswith(_PLAIN_TAG) or tag[len(_PLAIN_TAG) :] not in _PLAIN_KINDS:
+            raise LabeltuiError(
+                f"YAML tag {tag!r} is not allowed in a schema", path, _line(current)
+            )
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
 
 
 def _line(node: yaml.Node) -> int:

@@ -46,6 +46,9 @@ class Session:
     shown_at: float = field(default_factory=time.monotonic)
     saves: int = 0
     last_search: str = ""
+    _done: int | None = None
+    """Items of this dataset with a current line, counted once the index is complete and then
+    kept up to date by save and undo (the store may hold ids the dataset does not have)."""
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -148,8 +151,11 @@ class Session:
     def save(self, labels: dict[str, Any], status: str = "done") -> None:
         """Save the shown item (on disk when this returns) and move to the next one."""
         item = self.item()
+        new = not self.store.is_done(item.id)
         self.store.save(item.data, item.id, labels, status=status, ms=self.elapsed_ms())
         self.saves += 1
+        if new and self._done is not None:
+            self._done += 1
         self.next()
 
     def skip(self) -> None:
@@ -162,6 +168,8 @@ class Session:
         if item_id is None:
             return False
         self.saves = max(0, self.saves - 1)
+        if self._done is not None and not self.store.is_done(item_id):
+            self._done -= 1
         position = self.index.find(item_id)
         if position is not None:
             self.go(position)
@@ -174,12 +182,25 @@ class Session:
 
     # -- progress ------------------------------------------------------------------------------
 
+    def done_count(self) -> int:
+        """Items with a current line: exact once indexed, the store's count until then."""
+        if self._done is None:
+            if not self.index.complete:
+                return min(len(self.store.current), max(len(self.index), 1))
+            import numpy as np
+
+            from labeltui.core.dataset import id_hash
+
+            ids = np.fromiter((id_hash(i) for i in self.store.current), dtype=np.int64)
+            self._done = int(np.isin(ids, self.index.hashes()).sum())
+        return self._done
+
     def progress(self) -> Progress:
         total = len(self.index)
         known = self.index.complete
         if not known and self.index.lines_total:
             total = max(total, self.index.lines_total)
-        done = len(self.store.current)
+        done = self.done_count()
         elapsed = time.monotonic() - self.started
         rate = self.saves / elapsed * 3600 if self.saves and elapsed > 0 else None
         remaining = None

@@ -14,6 +14,7 @@ any, becomes current again, exactly as if the save had not happened.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -148,11 +149,22 @@ class AnnotationStore:
             record["_ms"] = ms
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         offset = os.fstat(self._fd).st_size
-        written = os.write(self._fd, line)
-        if written != len(line):  # a full disk: cut the partial line so the file stays whole
-            os.ftruncate(self._fd, offset)
-            raise LabeltuiError("could not write the whole annotation (disk full?)", self.path)
-        os.fsync(self._fd)
+        try:
+            written = os.write(self._fd, line)
+            if written != len(line):  # a full disk: cut the partial line, keep the file whole
+                os.ftruncate(self._fd, offset)
+                raise LabeltuiError(
+                    "could not write the whole annotation (disk full?); nothing was saved",
+                    self.path,
+                )
+            os.fsync(self._fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, offset)
+            raise LabeltuiError(
+                f"could not save the annotation ({exc.strerror or exc}); nothing was saved",
+                self.path,
+            ) from None
         self._history.append(_Saved(item_id, offset, self.current.get(item_id)))
         self.current[item_id] = Record(labels, status)
 

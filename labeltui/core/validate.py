@@ -7,6 +7,7 @@ text matches the offsets, marks with start <= end).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,11 @@ def _check_entry(task: Task, entry: Any, text: str | None) -> str | None:
             found = text[start:end]
             return f"span {start}..{end} says {entry['text']!r} but the text there is {found!r}"
     else:
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, end)):
-            return "mark times must be numbers of seconds"
+        if not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in (start, end)
+        ):
+            return "mark times must be numbers of seconds (not NaN or infinity)"
         if start < 0 or end < start:
             return f"mark {start}..{end}: times must satisfy 0 <= start <= end"
     return None

@@ -269,3 +269,23 @@ async def test_duplicates_are_reported_once_indexed(make_session):
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("dropped 1 line with a duplicate id" in m for m in messages), messages
+
+
+async def test_a_failed_save_is_reported_and_the_item_stays(make_session, monkeypatch):
+    import os
+
+    session = make_session()
+    app = make_app(session)
+
+    def full_disk(fd, data):
+        raise OSError(28, "No space left on device")
+
+    async with app.run_test(notifications=True) as pilot:
+        monkeypatch.setattr(os, "write", full_disk)
+        await pilot.press("1")
+        monkeypatch.undo()
+        assert session.position == 0
+        assert any("No space left" in n.message for n in app._notifications)
+        await pilot.press("2")  # the disk is back: saving works again
+        assert session.position == 1
+    assert [x["labels"]["team"] for x in read_lines(session.store.path)] == ["bug"]

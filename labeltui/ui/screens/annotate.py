@@ -21,6 +21,7 @@ from labeltui.core.dataset import DatasetIndex
 from labeltui.core.display import visible
 from labeltui.core.schema import RESERVED_KEYS, Task
 from labeltui.core.session import Session
+from labeltui.errors import LabeltuiError
 from labeltui.ui.screens.help import HelpScreen, key_label
 from labeltui.ui.screens.prompt import PromptScreen
 from labeltui.ui.widgets.status_bar import status_text
@@ -213,7 +214,11 @@ class AnnotateScreen(Screen[None]):
         if self.session.empty:
             return
         before = self.session.position
-        self.session.save(self.labels(), status=status)
+        try:
+            self.session.save(self.labels(), status=status)
+        except LabeltuiError as exc:  # e.g. a full disk: nothing was saved, say so and stay
+            self.notify(str(exc), severity="error", timeout=15)
+            return
         self.show_item()
         if self.session.position == before and self.session.index.complete:
             left = len(self.session.index) - self.session.progress().done
