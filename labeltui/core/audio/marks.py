@@ -1,0 +1,209 @@
+"""The marks of one item: the cursor, the open interval, the marks, selection and undo.
+
+This is the whole editing logic of an `audio_marks` task, free of any UI, so every key can be
+tested as a method call. Times are seconds; every mark is rounded to the millisecond when it is
+made, so what the status line shows is exactly what is saved (FORMAT section 3).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Cursor steps: a 1-2-5 series from 1 ms to 10 minutes.
+NICE_STEPS = (*(round(m * 10**e, 3) for e in range(-3, 3) for m in (1, 2, 5)), 600.0)
+
+
+def ms(t: float) -> float:
+    """`t` rounded to the millisecond (and never -0.0)."""
+    return round(t, 3) + 0.0
+
+
+def nice_step(seconds: float) -> float:
+    """The smallest step of `NICE_STEPS` that is at least `seconds`."""
+    for step in NICE_STEPS:
+        if step >= seconds - 1e-9:
+            return step
+    return NICE_STEPS[-1]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Mark:
+    """A labelled interval, or a point when `end == start`."""
+
+    start: float
+    end: float
+    label: str
+
+    @property
+    def is_point(self) -> bool:
+        return self.end == self.start
+
+    def as_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "label": self.label}
+
+
+@dataclass(slots=True)
+class _State:
+    marks: tuple[Mark, ...]
+    selected: int | None
+    open_start: float | None
+    open_end: float | None
+
+
+@dataclass(slots=True)
+class MarksModel:
+    """Edits one item's marks; `value()` is what the annotation file stores."""
+
+    duration: float = 0.0
+    cursor: float = 0.0
+    marks: list[Mark] = field(default_factory=list)
+    selected: int | None = None
+    open_start: float | None = None
+    """`[` was pressed here; a label key (or `]` then a label key) closes the interval."""
+    open_end: float | None = None
+    _undo: list[_State] = field(default_factory=list)
+
+    # -- loading and saving ------------------------------------------------------------------
+
+    def set_value(self, value: Any, duration: float | None = None) -> list[str]:
+        """Load a stored value (or a pre-annotation); return a note per entry that was dropped.
+
+        Ends are swapped when reversed and times rounded to ms; the undo stack starts empty.
+        """
+        if duration is not None:
+            self.duration = max(0.0, float(duration))
+        self.cursor, self.selected, self.open_start, self.open_end = 0.0, None, None, None
+        self._undo.clear()
+        self.marks, dropped = [], []
+        for i, entry in enumerate(value if isinstance(value, list) else []):
+            mark = _parse(entry)
+            if mark is None:
+                dropped.append(f"mark {i + 1} is not {{start, end, label}}: {entry!r}")
+            elif mark not in self.marks:
+                self.marks.append(mark)
+        if value is not None and not isinstance(value, list):
+            dropped.append(f"the stored value is not a list of marks: {value!r}")
+        self.marks.sort()
+        return dropped
+
+    def value(self) -> list[dict[str, Any]]:
+        """The FORMAT section 3 value: `{start, end, label}` sorted by start, ms-rounded."""
+        return [m.as_json() for m in sorted(self.marks)]
+
+    # -- the cursor --------------------------------------------------------------------------
+
+    def move_to(self, t: float) -> None:
+        """Put the cursor at `t` (clamped to the audio, rounded to ms)."""
+        self.cursor = ms(min(max(t, 0.0), self.duration))
+
+    def move_by(self, seconds: float) -> None:
+        self.move_to(self.cursor + seconds)
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def open_interval(self) -> None:
+        """`[`: an interval starts at the cursor (a second `[` moves the start)."""
+        self._push()
+        self.open_start, self.open_end = self.cursor, None
+
+    def close_interval(self) -> str | None:
+        """`]`: the open interval ends at the cursor; return a message when nothing is open."""
+        if self.open_start is None:
+            return "no open interval: press [ at its start first"
+        self._push()
+        self.open_end = self.cursor
+        return None
+
+    def open_span(self) -> tuple[float, float] | None:
+        """The open interval as (start, end), its end at the cursor until `]` sets one."""
+        if self.open_start is None:
+            return None
+        end = self.cursor if self.open_end is None else self.open_end
+        return (min(self.open_start, end), max(self.open_start, end))
+
+    def add_label(self, label: str) -> Mark:
+        """A label key: label the open interval, or drop a point mark at the cursor."""
+        span = self.open_span()
+        start, end = span if span is not None else (self.cursor, self.cursor)
+        mark = Mark(ms(start), ms(end), label)
+        self._push()
+        self.open_start = self.open_end = None
+        if mark not in self.marks:
+            self.marks.append(mark)
+            self.marks.sort()
+        self.selected = self.marks.index(mark)
+        return mark
+
+    def cancel_open(self) -> bool:
+        if self.open_start is None:
+            return False
+        self._push()
+        self.open_start = self.open_end = None
+        return True
+
+    def select_next(self) -> Mark | None:
+        """`tab`: the next mark (after the selected one, else the first at or after the
+        cursor), wrapping around; the cursor moves to its start."""
+        if not self.marks:
+            return None
+        if self.selected is not None:
+            i = (self.selected + 1) % len(self.marks)
+        else:
+            later = [i for i, m in enumerate(self.marks) if m.start >= self.cursor]
+            i = later[0] if later else 0
+        self.selected = i
+        self.cursor = self.marks[i].start
+        return self.marks[i]
+
+    def delete_selected(self) -> Mark | None:
+        """`delete`: remove the selected mark; the next one (or the previous) is selected."""
+        if self.selected is None or not 0 <= self.selected < len(self.marks):
+            return None
+        self._push()
+        gone = self.marks.pop(self.selected)
+        self.selected = min(self.selected, len(self.marks) - 1) if self.marks else None
+        return gone
+
+    @property
+    def selected_mark(self) -> Mark | None:
+        if self.selected is None or not 0 <= self.selected < len(self.marks):
+            return None
+        return self.marks[self.selected]
+
+    # -- undo --------------------------------------------------------------------------------
+
+    def undo(self) -> bool:
+        """Undo the last edit (mark, delete, `[` or `]`); cursor moves are not edits."""
+        if not self._undo:
+            return False
+        state = self._undo.pop()
+        self.marks = list(state.marks)
+        self.selected, self.open_start, self.open_end = (
+            state.selected,
+            state.open_start,
+            state.open_end,
+        )
+        return True
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def _push(self) -> None:
+        self._undo.append(_State(tuple(self.marks), self.selected, self.open_start, self.open_end))
+
+
+def _parse(entry: Any) -> Mark | None:
+    if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
+        return None
+    start, end = entry.get("start"), entry.get("end", entry.get("start"))
+    if not all(_is_time(t) for t in (start, end)):
+        return None
+    start, end = ms(float(start)), ms(float(end))
+    return Mark(min(start, end), max(start, end), entry["label"])
+
+
+def _is_time(t: Any) -> bool:
+    return isinstance(t, (int, float)) and not isinstance(t, bool) and math.isfinite(t) and t >= 0
