@@ -128,6 +128,13 @@ def validate(
     print(summarize(report))
 
 
+# Commands in their own modules; each module imports only typer at the top, so `--help` stays fast.
+from labeltui.commands.convert import export, import_  # noqa: E402
+
+app.command("import")(import_)
+app.command("export")(export)
+
+
 def main() -> None:
     """Entry point of the `labeltui` script."""
     try:

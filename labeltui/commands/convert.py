@@ -1,0 +1,143 @@
+"""`labeltui import` and `labeltui export`: other tools' files in and out (FORMAT section 7).
+
+Thin on purpose: parse the options, call `labeltui.core.formats`, print one line. The core is
+imported inside the functions so that `labeltui --help` stays fast; a `LabeltuiError` from the
+core is left to the CLI group, which prints it as one line and exits non-zero.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class ImportFormat(str, Enum):
+    doccano = "doccano"
+    spacy = "spacy"
+    textgrid = "textgrid"
+    audacity = "audacity"
+
+
+class ExportFormat(str, Enum):
+    doccano = "doccano"
+    spacy = "spacy"
+    conll = "conll"
+    textgrid = "textgrid"
+    audacity = "audacity"
+
+
+ImportTaskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--task",
+        "-t",
+        help="The task the annotations go under (default: 'entities', 'events' for audacity). "
+        "textgrid: every tier is a task named as the tier; --task imports that tier alone.",
+        show_default=False,
+    ),
+]
+ExportTaskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--task",
+        "-t",
+        help="The task to write (default: the only one of the format's kind, else 'entities' "
+        "or 'events'). textgrid: default every audio marks task, a tier each.",
+        show_default=False,
+    ),
+]
+SchemaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--schema",
+        "-s",
+        help="A schema, for its text_field and audio_field (and, for export, its task kinds "
+        "and the CoNLL tokenizer).",
+        show_default=False,
+    ),
+]
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="The file to import.", show_default=False)],
+    from_: Annotated[
+        ImportFormat,
+        typer.Option("--from", "-f", help="The file's format.", show_default=False),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="The dataset (JSONL) to write.", show_default=False),
+    ],
+    task: ImportTaskOption = None,
+    audio: Annotated[
+        Path | None,
+        typer.Option(
+            "--audio",
+            help="textgrid/audacity: the audio file of the item (default: a .wav, .flac or "
+            ".ogg beside FILE with the same name). Written relative to the dataset's folder.",
+            show_default=False,
+        ),
+    ] = None,
+    schema: SchemaOption = None,
+) -> None:
+    """Turn another tool's annotations into a dataset with pre-annotations.
+
+    The file's spans or marks go under the item's `labels` (shown pre-filled by `annotate`);
+    every other field is kept. TextGrid and Audacity files give one item each.
+
+    Example: labeltui import ner.jsonl --from doccano -o ner.dataset.jsonl
+
+    Example: labeltui import call.TextGrid --from textgrid --audio call.wav -o call.jsonl
+    """
+    from labeltui.core.formats import import_file
+
+    summary = import_file(from_.value, file, out, task=task, audio=audio, schema=_schema(schema))
+    print(summary)
+
+
+def export(
+    file: Annotated[
+        Path,
+        typer.Argument(help="A dataset or an annotation file.", show_default=False),
+    ],
+    to: Annotated[
+        ExportFormat,
+        typer.Option("--to", help="The format to write.", show_default=False),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The file to write; for textgrid and audacity, a folder (created when "
+            "missing) that gets one file per audio item, named after the audio file.",
+            show_default=False,
+        ),
+    ],
+    task: ExportTaskOption = None,
+    schema: SchemaOption = None,
+) -> None:
+    """Write the current annotations in another tool's format.
+
+    The last line per item counts; a line without `_status` counts too (so a dataset exports
+    as it is) and `skipped` items are left out. CoNLL is BIO (IOB2) with four columns,
+    `token -X- _ TAG`.
+
+    Example: labeltui export ner.ann.jsonl --to conll -o ner.conll
+
+    Example: labeltui export calls.ann.jsonl --to textgrid -o textgrids/
+    """
+    from labeltui.core.formats import export_file
+
+    print(export_file(to.value, file, out, task=task, schema=_schema(schema)))
+
+
+def _schema(path: Path | None):  # type: ignore[no-untyped-def]
+    if path is None:
+        return None
+    from labeltui.core.schema import load_schema
+
+    return load_schema(path)

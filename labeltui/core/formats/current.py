@@ -1,0 +1,64 @@
+"""The current line per item of a dataset or an annotation file: what `export` exports.
+
+An annotation file is append-only and its last line for an item is the current one (FORMAT
+section 3); a dataset has one line per item. Both are read the same way: the last line per
+item id wins, items keep the order in which they first appeared, and a line without `_status`
+(a dataset line, or an imported one) counts as an answer. Items whose current line is
+`skipped` have no answer and are left out, but counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labeltui.core.formats.files import json_lines
+from labeltui.core.ids import BadId, item_id
+from labeltui.errors import LabeltuiError
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item's current line."""
+
+    id: str
+    data: dict[str, Any]
+    line: int
+    """1-based line number in the file (for messages)."""
+
+    @property
+    def labels(self) -> dict[str, Any]:
+        labels = self.data.get("labels")
+        return labels if isinstance(labels, dict) else {}
+
+
+@dataclass(slots=True)
+class Current:
+    """The current lines of a file, in first-appearance order."""
+
+    path: Path
+    entries: list[Entry] = field(default_factory=list)
+    skipped: int = 0
+    """Items left out because their current line is `_status: skipped`."""
+
+
+def read_current(path: str | Path, text_field: str = "text", audio_field: str = "audio") -> Current:
+    """Read `path` and keep the last line of each item (its `_id`, else `item_id`)."""
+    path = Path(path)
+    latest: dict[str, Entry] = {}  # insertion order is first appearance; values are replaced
+    for number, obj in json_lines(path):
+        ident = obj.get("_id")
+        if not isinstance(ident, str):
+            try:
+                ident = item_id(obj, text_field, audio_field)
+            except BadId as exc:
+                raise LabeltuiError(str(exc), path, number) from None
+        latest[ident] = Entry(ident, obj, number)
+    current = Current(path)
+    for entry in latest.values():
+        if entry.data.get("_status") == "skipped":
+            current.skipped += 1
+        else:
+            current.entries.append(entry)
+    return current

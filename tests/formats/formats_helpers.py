@@ -1,0 +1,171 @@
+"""Independent readings of the shared real files, and a strict checker of TextGrid output.
+
+Nothing here uses labeltui's readers: the tests compare labeltui against these.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "formats"
+
+
+def shared(*parts: str) -> Path:
+    return SHARED.joinpath(*parts)
+
+
+def raw_lines(path: Path) -> list[dict]:
+    """Every non-blank line of a JSONL file, as `json` reads it."""
+    text = path.read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def jsonl_text(rows: list[dict]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def triples(spans: list[dict]) -> list[tuple[int, int, str]]:
+    return sorted((s["start"], s["end"], s["label"]) for s in spans)
+
+
+def ms(x: float) -> float:
+    return round(x, 3) + 0.0
+
+
+# -- Audacity, read the simple way ------------------------------------------------------------
+
+
+def audacity_labels(path: Path) -> list[tuple[float, float, str]]:
+    """(start, end, label) per label line, unrounded; `\\` lines skipped."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("\\"):
+            start, end, label = line.split("\t")
+            out.append((float(start), float(end), label))
+    return out
+
+
+# -- TextGrid, long format, read with regular expressions -------------------------------------
+
+
+def long_format_tiers(text: str) -> list[tuple[str, str, list[tuple[float, float, str]]]]:
+    """(class, name, [(start, end, text)]) per tier of a long-format TextGrid (points: s == e)."""
+    tiers = []
+    chunks = re.split(r"\n\s*item \[\d+\]:\n", text)[1:]
+    for chunk in chunks:
+        kind = re.search(r'class = "(\w+)"', chunk).group(1)
+        name = re.search(r'name = "((?:[^"]|"")*)"', chunk).group(1).replace('""', '"')
+        items = []
+        if kind == "IntervalTier":
+            for a, b, t in re.findall(
+                r'xmin = (\S+)\s*\n\s*xmax = (\S+)\s*\n\s*text = "((?:[^"]|"")*)"', chunk
+            ):
+                items.append((float(a), float(b), t.replace('""', '"')))
+        else:
+            for a, t in re.findall(r'number = (\S+)\s*\n\s*mark = "((?:[^"]|"")*)"', chunk):
+                items.append((float(a), float(a), t.replace('""', '"')))
+        tiers.append((kind, name, items))
+    return tiers
+
+
+def expected_marks(tiers) -> dict[str, list[tuple[float, float, str]]]:
+    """What FORMAT says a TextGrid imports as: per tier name, marks rounded to ms, sorted."""
+    out: dict[str, list] = {}
+    for kind, name, items in tiers:
+        marks = out.setdefault(name, [])
+        for start, end, label in items:
+            if kind == "IntervalTier" and not label.strip():
+                continue
+            marks.append((ms(start), ms(end), label))
+    return {name: sorted(marks) for name, marks in out.items()}
+
+
+def as_tuples(marks: list[dict]) -> list[tuple[float, float, str]]:
+    return [(m["start"], m["end"], m["label"]) for m in marks]
+
+
+# -- the grammar of Praat's long text format, checked strictly --------------------------------
+
+_NUM = r"(-?\d+(?:\.\d+)?(?:e-?\d+)?)"
+_STR = r'"((?:[^"]|"")*)"'
+
+
+class Grammar(AssertionError):
+    pass
+
+
+def check_long_textgrid(data: bytes) -> list[tuple[str, str, list[tuple[float, float, str]]]]:
+    """Validate a long-format TextGrid line by line; return its tiers as (class, name, items).
+
+    Checks: UTF-8, `\\n` line ends, the header, xmin < xmax, `size` equal to the tiers, item
+    numbers in order, each tier's range equal to the grid's, interval counts matching, intervals
+    contiguous from xmin to xmax with xmin < xmax each, points in range and strictly increasing.
+    """
+    text = data.decode("utf-8")
+    if "\r" in text or not text.endswith("\n"):
+        raise Grammar("line ends must be \\n and the file must end with one")
+    lines = text.split("\n")[:-1]
+    pos = 0
+
+    def take(pattern: str) -> tuple[str, ...]:
+        nonlocal pos
+        if pos >= len(lines):
+            raise Grammar(f"file ends, expected {pattern!r}")
+        m = re.fullmatch(pattern + r" ?", lines[pos])
+        if m is None:
+            raise Grammar(f"line {pos + 1}: {lines[pos]!r} does not match {pattern!r}")
+        pos += 1
+        return m.groups()
+
+    take(r'File type = "ooTextFile"')
+    take(r'Object class = "TextGrid"')
+    take(r"")
+    xmin = float(take(r"xmin = " + _NUM)[0])
+    xmax = float(take(r"xmax = " + _NUM)[0])
+    if not xmin < xmax:
+        raise Grammar("grid xmin must be below xmax")
+    (flag,) = take(r"tiers\? <(exists|absent)>")
+    tiers = []
+    if flag == "exists":
+        size = int(take(r"size = (\d+)")[0])
+        take(r"item \[\]:")
+        for number in range(1, size + 1):
+            take(rf"    item \[{number}\]:")
+            (kind,) = take(r'        class = "(IntervalTier|TextTier)"')
+            name = take(r"        name = " + _STR)[0].replace('""', '"')
+            tier_min = float(take(r"        xmin = " + _NUM)[0])
+            tier_max = float(take(r"        xmax = " + _NUM)[0])
+            if (tier_min, tier_max) != (xmin, xmax):
+                raise Grammar(f"tier {name!r}: range differs from the grid's")
+            items = []
+            if kind == "IntervalTier":
+                count = int(take(r"        intervals: size = (\d+)")[0])
+                edge = xmin
+                for i in range(1, count + 1):
+                    take(rf"        intervals \[{i}\]:")
+                    a = float(take(r"            xmin = " + _NUM)[0])
+                    b = float(take(r"            xmax = " + _NUM)[0])
+                    t = take(r"            text = " + _STR)[0].replace('""', '"')
+                    if a != edge or not a < b:
+                        raise Grammar(f"tier {name!r} interval {i}: not contiguous or empty")
+                    edge = b
+                    items.append((a, b, t))
+                if count == 0 or edge != xmax:
+                    raise Grammar(f"tier {name!r}: intervals do not reach xmax")
+            else:
+                count = int(take(r"        points: size = (\d+)")[0])
+                last = None
+                for i in range(1, count + 1):
+                    take(rf"        points \[{i}\]:")
+                    a = float(take(r"            number = " + _NUM)[0])
+                    t = take(r"            mark = " + _STR)[0].replace('""', '"')
+                    if not xmin <= a <= xmax or (last is not None and a <= last):
+                        raise Grammar(f"tier {name!r} point {i}: out of range or out of order")
+                    last = a
+                    items.append((a, a, t))
+            tiers.append((kind, name, items))
+    if pos != len(lines):
+        raise Grammar(f"line {pos + 1}: unexpected content after the last tier")
+    return tiers
