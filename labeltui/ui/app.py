@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
+from textual.events import Key
 
 from labeltui.core.session import Session
 from labeltui.ui.screens.annotate import AnnotateScreen
@@ -27,6 +28,17 @@ class LabelApp(App[None]):
         if self.session.store.recovered:
             self.notify(self.session.store.recovered, severity="warning", timeout=10)
         self.push_screen(AnnotateScreen(self.session))
+
+    def on_key(self, event: Key) -> None:
+        """Label keys are handled here, after the bindings of the keys typed before them.
+
+        A key event bubbles from the focused widget to the app, where bindings (arrows, `[`)
+        run; a label key handled on the way up would overtake arrows typed just before it
+        (a fast typist, or pasted keys, would mark the wrong time or token).
+        """
+        handler = getattr(self.screen, "label_key", None)
+        if handler is not None:
+            handler(event)
 
 
 def make_app(session: Session) -> LabelApp:

@@ -76,3 +76,24 @@ async def test_ctrl_z_undoes_edits_first_then_the_screen_undoes_the_save(session
         assert "audio file not found" in editor.error  # the second item's audio is missing
         await pilot.press("ctrl+z")  # nothing to undo on this item: the screen undoes the save
         assert session.position == 0 and editor.error is None and editor.model.duration == 10.0
+
+
+async def test_a_burst_of_keys_acts_in_the_order_typed(session):
+    """Keys that arrive together (a fast typist, a paste, tmux) act in order.
+
+    A label key used to be handled while the arrows before it were still on their way to the
+    app's bindings, so the mark landed at the old cursor time.
+    """
+    from textual.events import Key
+
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        editor = app.screen.query_one(AudioEditor)
+        small, _ = editor.steps()
+        burst = [("right", None)] * 3 + [("s", "s")]
+        for key, char in burst:  # posted without waiting in between, as a terminal burst is
+            app.post_message(Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        (mark,) = editor.value()
+        assert mark["start"] == round(3 * small, 3)

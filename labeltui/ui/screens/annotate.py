@@ -67,6 +67,7 @@ class AnnotateScreen(Screen[None]):
         self.schema = session.schema
         self.editors: list[TaskEditor] = [editor_for(task) for task in self.schema.tasks]
         self.text_in_editor = any(task.kind == "spans" for task in self.schema.tasks)
+        self.audio = any(task.kind == "audio_marks" for task in self.schema.tasks)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -74,10 +75,10 @@ class AnnotateScreen(Screen[None]):
         yield Static(id="header", markup=False)
         yield Static(id="banner", markup=False)
         if not self.text_in_editor:
-            with VerticalScroll(id="item-scroll"):
+            with VerticalScroll(id="item-scroll", classes="short" if self.audio else ""):
                 yield Static(id="item-text", markup=False)
         yield Static(id="meta", markup=False)
-        fills = self.text_in_editor or any(t.kind == "audio_marks" for t in self.schema.tasks)
+        fills = self.text_in_editor or self.audio
         with Vertical(id="editors", classes="fill" if fills else ""):
             for task, editor in zip(self.schema.tasks, self.editors, strict=True):
                 if len(self.schema.tasks) > 1:
@@ -146,7 +147,10 @@ class AnnotateScreen(Screen[None]):
         if not self.text_in_editor:
             body = item.text if item.text is not None else _fields_text(item.data)
             self.query_one("#item-text", Static).update(Text(visible(body)))
-            self.query_one("#item-scroll", VerticalScroll).scroll_home(animate=False)
+            scroll = self.query_one("#item-scroll", VerticalScroll)
+            scroll.scroll_home(animate=False)
+            # Audio items without a text field: the meta line already lists the fields.
+            scroll.display = not (self.audio and item.text is None)
         meta = _meta_text(item.data, self.schema.text_field, self.schema.audio_field)
         if session.status(item) is None:
             prefilled = _prefilled_text(item.prefilled, item.data.get("_scores"))
@@ -177,7 +181,8 @@ class AnnotateScreen(Screen[None]):
 
     # -- label keys ---------------------------------------------------------------------------
 
-    def on_key(self, event: Key) -> None:
+    def label_key(self, event: Key) -> None:
+        """A label's key: the app calls this once the keys typed before it have acted."""
         char = event.character
         if not char or not char.isprintable() or char in RESERVED_KEYS:
             return

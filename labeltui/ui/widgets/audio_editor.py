@@ -329,7 +329,7 @@ class AudioEditor(TaskEditor):
         """(waveform rows, mark-list rows) for the current height."""
         height = max(self.size.height, 8)
         rows = min(len(self.model.marks), max(1, (height - 8) // 3)) + 1
-        return max(2, height - 4 - rows), rows
+        return max(2, height - 5 - rows), rows
 
     def render(self) -> RenderableType:
         width = self.wave_width
@@ -337,7 +337,7 @@ class AudioEditor(TaskEditor):
         lines: list[Line] = []
         if self.info is None:
             lines.append([(label_text(self.error or "no audio"), "bold")])
-            lines.append([("The audio cannot be shown; skip this item (^k) or fix the path.", "")])
+            lines.append([("Cannot show the audio: skip the item (ctrl+k) or fix the path.", "")])
             lines.extend([] for _ in range(wave_h + 1))
         else:
             lines.append([(ruler(self.view, width), "dim")])
@@ -349,6 +349,9 @@ class AudioEditor(TaskEditor):
         status.truncate(width, overflow="ellipsis")
         texts = [Text.assemble(*line, no_wrap=True, overflow="crop") for line in lines]
         texts.append(status)
+        legend = self.legend()
+        legend.truncate(width, overflow="ellipsis")
+        texts.append(legend)
         texts.extend(
             Text.assemble(*line) for line in list_lines(self.model, self.label_colors, list_h)
         )
@@ -371,6 +374,17 @@ class AudioEditor(TaskEditor):
         draw = braille_rows if self.glyphs == "braille" else block_rows
         styles = column_styles(self.model, self.label_colors, self.view, width)
         return [runs(row, styles) for row in draw(cols.mins, cols.maxs, height, scale)]
+
+    def legend(self) -> Text:
+        """The labels with their keys (points and intervals alike), so no key is hidden."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for label in self.task.labels:
+            text.append(f" {label.key} ", style="reverse bold")
+            text.append(" ")
+            text.append(label_text(label.name), style=f"bold {self.label_colors[label.name]}")
+            text.append("  ")
+        text.append("esc cancel interval · ⇧←/⇧→ big step · home/end", style="dim")
+        return text
 
 
 def _span_text(mark: Mark) -> str:
