@@ -68,9 +68,15 @@ def import_(
         typer.Option("--from", "-f", help="The file's format.", show_default=False),
     ],
     out: Annotated[
-        Path,
-        typer.Option("--out", "-o", help="The dataset (JSONL) to write.", show_default=False),
-    ],
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The dataset (JSONL) to write (required). An existing file is replaced, "
+            "except the input and labeltui annotation files.",
+            show_default=False,
+        ),
+    ] = None,
     task: ImportTaskOption = None,
     audio: Annotated[
         Path | None,
@@ -94,6 +100,7 @@ def import_(
     """
     from labeltui.core.formats import import_file
 
+    out = _required_out(file, out, "the dataset to write, e.g. -o data.jsonl")
     summary = import_file(from_.value, file, out, task=task, audio=audio, schema=_schema(schema))
     print(summary)
 
@@ -108,15 +115,16 @@ def export(
         typer.Option("--to", help="The format to write.", show_default=False),
     ],
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
             "-o",
-            help="The file to write; for textgrid and audacity, a folder (created when "
-            "missing) that gets one file per audio item, named after the audio file.",
+            help="The file to write (required); for textgrid and audacity, a folder (created "
+            "when missing) that gets one file per audio item, named after the audio file. "
+            "Existing files are replaced, except the input and labeltui annotation files.",
             show_default=False,
         ),
-    ],
+    ] = None,
     task: ExportTaskOption = None,
     schema: SchemaOption = None,
 ) -> None:
@@ -132,7 +140,22 @@ def export(
     """
     from labeltui.core.formats import export_file
 
+    where = "a folder" if to.value in ("textgrid", "audacity") else "the file to write"
+    out = _required_out(file, out, f"{where}, e.g. -o {_example_out(to.value)}")
     print(export_file(to.value, file, out, task=task, schema=_schema(schema)))
+
+
+def _required_out(file: Path, out: Path | None, what: str) -> Path:
+    """`--out`, or a one-line error (click's own "Missing option" comes with a usage block)."""
+    if out is None:
+        from labeltui.errors import LabeltuiError
+
+        raise LabeltuiError(f"no output given: add -o/--out with {what}", file)
+    return out
+
+
+def _example_out(fmt: str) -> str:
+    return {"doccano": "out.jsonl", "spacy": "out.jsonl", "conll": "out.conll"}.get(fmt, "out/")
 
 
 def _schema(path: Path | None):  # type: ignore[no-untyped-def]

@@ -5,11 +5,17 @@ Nothing here uses labeltui's readers: the tests compare labeltui against these.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "formats"
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "formats"
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/formats (real files) is not beside the repository"
+)
 
 
 def shared(*parts: str) -> Path:
@@ -19,7 +25,7 @@ def shared(*parts: str) -> Path:
 def raw_lines(path: Path) -> list[dict]:
     """Every non-blank line of a JSONL file, as `json` reads it."""
     text = path.read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [json.loads(line) for line in text.split("\n") if line.strip()]
 
 
 def jsonl_text(rows: list[dict]) -> str:
@@ -32,6 +38,29 @@ def triples(spans: list[dict]) -> list[tuple[int, int, str]]:
 
 def ms(x: float) -> float:
     return round(x, 3) + 0.0
+
+
+# -- CoNLL -------------------------------------------------------------------------------------
+
+
+def decode_bio(tokens, tags) -> set[tuple[int, int, str]]:
+    """Chunks (char start, char end, label) of IOB2 tags, checking that each I- continues."""
+    chunks, open_ = [], None
+    for (start, end), tag in zip(tokens, tags, strict=True):
+        if tag.startswith("I-"):
+            assert open_ is not None and open_[2] == tag[2:], "I- without its B-"
+            open_[1] = end
+            continue
+        if open_ is not None:
+            chunks.append(tuple(open_))
+            open_ = None
+        if tag.startswith("B-"):
+            open_ = [start, end, tag[2:]]
+        else:
+            assert tag == "O", tag
+    if open_ is not None:
+        chunks.append(tuple(open_))
+    return set(chunks)
 
 
 # -- Audacity, read the simple way ------------------------------------------------------------
@@ -68,6 +97,52 @@ def long_format_tiers(text: str) -> list[tuple[str, str, list[tuple[float, float
                 items.append((float(a), float(a), t.replace('""', '"')))
         tiers.append((kind, name, items))
     return tiers
+
+
+def decode_textgrid(data: bytes) -> str:
+    """Text with `\\n` line ends: UTF-16 when it has a BOM, else UTF-8 (BOM or not)."""
+    if data.startswith((codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE)):
+        text = data.decode("utf-16")
+    else:
+        text = data.decode("utf-8-sig")
+    return "\n".join(text.splitlines()) + "\n"
+
+
+def short_format_tiers(text: str) -> tuple[float, list]:
+    """(grid xmax, tiers) of a short-format TextGrid: one value per line after the header."""
+    values = [line.strip() for line in text.splitlines()[3:] if line.strip()]
+    values.reverse()
+
+    def unquote(v: str) -> str:
+        assert v[0] == v[-1] == '"', v
+        return v[1:-1].replace('""', '"')
+
+    float(values.pop())
+    xmax = float(values.pop())
+    assert values.pop() == "<exists>"
+    tiers = []
+    for _ in range(int(values.pop())):
+        kind, name = unquote(values.pop()), unquote(values.pop())
+        float(values.pop()), float(values.pop())
+        items = []
+        for _ in range(int(values.pop())):
+            if kind == "IntervalTier":
+                a, b = float(values.pop()), float(values.pop())
+            else:
+                a = b = float(values.pop())
+            items.append((a, b, unquote(values.pop())))
+        tiers.append((kind, name, items))
+    assert not values
+    return xmax, tiers
+
+
+def read_textgrid(path: Path) -> tuple[float, list]:
+    """(grid xmax, tiers) of a TextGrid in either text format, read independently."""
+    text = decode_textgrid(path.read_bytes())
+    if re.search(r"^xmin = ", text, re.M):
+        xmax = float(re.search(r"^xmax = (\S+)", text, re.M).group(1))
+        return xmax, long_format_tiers(text)
+    return short_format_tiers(text)
 
 
 def expected_marks(tiers) -> dict[str, list[tuple[float, float, str]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from formats_helpers import jsonl_text, shared
+from formats_helpers import jsonl_text, needs_shared, shared
 
 from labeltui.core.formats import export_file, import_file
 from labeltui.core.schema import parse_schema
@@ -30,6 +30,7 @@ Obama -X- _ B-PERSON
 """
 
 
+@needs_shared
 def test_doccano_example_gives_the_known_file(tmp_path):
     """doccano's own example has only EU and German; British is added to test a third span."""
     data = tmp_path / "data.jsonl"
@@ -121,3 +122,49 @@ def test_an_item_without_text_names_its_line(tmp_path):
         export_file("conll", data, tmp_path / "o.conll", task="entities")
     assert str(caught.value).startswith(f"{data}:2: ") and "has no text" in str(caught.value)
     assert not (tmp_path / "o.conll").exists()
+
+
+KNOWN_PUNCTUATION = """\
+-DOCSTART- -X- -X- O
+
+Dr -X- _ O
+. -X- _ O
+O -X- _ B-PER
+' -X- _ I-PER
+Neil -X- _ I-PER
+lives -X- _ O
+in -X- _ O
+São -X- _ B-LOC
+Paulo -X- _ I-LOC
+, -X- _ O
+Brazil -X- _ B-LOC
+. -X- _ O
+
+Call -X- _ O
+Bob -X- _ B-PER
+now -X- _ O
+"""
+
+
+def test_a_known_text_gives_the_known_file(tmp_path):
+    """Punctuation is a token of its own, a non-ASCII word is one token, tabs and line breaks
+    separate tokens, items are separated by one blank line."""
+    rows = []
+    for text, entities in [
+        (
+            "Dr. O'Neil lives in São Paulo, Brazil.",
+            [("O'Neil", "PER"), ("São Paulo", "LOC"), ("Brazil", "LOC")],
+        ),
+        ("Call\tBob\nnow", [("Bob", "PER")]),
+    ]:
+        spans = [
+            {"start": text.index(w), "end": text.index(w) + len(w), "label": lab, "text": w}
+            for w, lab in entities
+        ]
+        rows.append({"text": text, "labels": {"entities": spans}, "_status": "done"})
+    data = tmp_path / "ann.jsonl"
+    data.write_text(jsonl_text(rows), "utf-8")
+    out = tmp_path / "ner.conll"
+    summary = export_file("conll", data, out)
+    assert out.read_text(encoding="utf-8") == KNOWN_PUNCTUATION
+    assert summary.items == 2 and summary.annotations == 4 and summary.notes == {}

@@ -170,7 +170,8 @@ def _schema_task(schema: Schema | None, kind: str) -> str | None:
 
 def _audio_value(source: Path, out: Path, audio: str | Path | None) -> str:
     """The audio field: `--audio` (or a sound file beside `source` with the same stem), made
-    relative to the dataset's folder, since FORMAT resolves audio paths from there."""
+    relative to the dataset's folder, since FORMAT resolves audio paths from there. An absolute
+    `--audio` stays absolute."""
     if audio is None:
         found = next(
             (source.with_suffix(s) for s in AUDIO_SUFFIXES if source.with_suffix(s).is_file()),
@@ -182,11 +183,10 @@ def _audio_value(source: Path, out: Path, audio: str | Path | None) -> str:
                 ".ogg beside this file)",
                 source,
             )
-        audio = found
-    path = Path(audio)
-    if path.is_absolute():
-        return str(path)
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(out.parent))
+        audio = os.path.abspath(found)
+    elif Path(audio).is_absolute():
+        return str(audio)
+    rel = os.path.relpath(os.path.abspath(audio), os.path.abspath(out.parent))
     return PurePosixPath(*Path(rel).parts).as_posix()
 
 
@@ -242,14 +242,14 @@ def _export_folder(spec: Format, current: Current, out: Path, job: ExportJob) ->
             job.note(NO_AUDIO)
             continue
         name = PurePosixPath(audio.replace("\\", "/")).stem + spec.suffix
-        if name in owners:
+        first = owners.setdefault(name.casefold(), entry)  # one file even where case is ignored
+        if first is not entry:
             raise LabeltuiError(
-                f"items {owners[name].id!r} (line {owners[name].line}) and {entry.id!r} would "
-                f"both be written to {name}: their audio files have the same name",
+                f"items {first.id!r} (line {first.line}) and {entry.id!r} would both be "
+                f"written to {name}: their audio files have the same name",
                 job.source,
                 entry.line,
             )
-        owners[name] = entry
         content = spec.write_item(entry, job)
         if content is not None:
             outputs[name] = (entry, content)
@@ -261,6 +261,8 @@ def _export_folder(spec: Format, current: Current, out: Path, job: ExportJob) ->
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LabeltuiError(f"cannot create the folder: {exc.strerror or exc}", out) from None
+    for name in outputs:
+        refuse_overwriting(job.source, out / name)
     for name, (_, content) in outputs.items():
         write_atomic(out / name, content)
     return [entry for entry, _ in outputs.values()]

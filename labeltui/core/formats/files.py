@@ -3,6 +3,11 @@
 Every importer and exporter goes through these two doors, so that every bad line is reported
 with its file and line number the same way, and no command ever leaves a half-written file:
 output goes to a temporary file in the destination folder, is fsynced, then `os.replace`d.
+
+Overwrite policy (`refuse_overwriting`): an existing output file is replaced whole, as spaCy's
+and Prodigy's converters do, except two files that hold someone's work: the input itself, and a
+labeltui annotation file (its first line has `_annotator`). A replaced file keeps its
+permissions; a new one gets the usual ones (0666 minus the umask).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,8 +76,14 @@ def dump_line(obj: dict[str, Any]) -> str:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write `path` whole: a temporary file beside it, fsynced, then renamed over it."""
+    """Write `path` whole: a temporary file beside it, fsynced, then renamed over it.
+
+    A symbolic link is followed (the file it points to is replaced, the link stays).
+    """
     blob = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    mode = _mode_for(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise LabeltuiError("cannot write here: the folder does not exist", path)
@@ -83,6 +95,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise LabeltuiError(f"cannot write here: {exc.strerror or exc}", path) from None
     try:
         with os.fdopen(fd, "wb") as out:
+            with contextlib.suppress(OSError):
+                os.fchmod(out.fileno(), mode)
             out.write(blob)
             out.flush()
             os.fsync(out.fileno())
@@ -97,11 +111,44 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+def _mode_for(path: Path) -> int:
+    """The permissions of the file being replaced, else 0666 minus the umask (mkstemp's 0600
+    would hide a shared dataset from the other annotators)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def refuse_overwriting(source: Path, out: Path) -> None:
-    """Never let a conversion replace its own input (it may be someone's annotation file)."""
+    """Refuse an output that would replace the input or a labeltui annotation file.
+
+    Any other existing file is replaced whole by `write_atomic` (see the module's docstring).
+    """
     with contextlib.suppress(OSError):
         if out.exists() and os.path.samefile(source, out):
             raise LabeltuiError("the output is the input file; choose another output path", out)
+    if is_annotation_file(out):
+        raise LabeltuiError(
+            "is a labeltui annotation file, which import and export never replace; "
+            "choose another output path",
+            out,
+        )
+
+
+def is_annotation_file(path: Path) -> bool:
+    """Whether `path` is an existing file whose first non-blank line has `_annotator`."""
+    try:
+        with open(path, "rb") as handle:
+            for raw in handle:
+                if raw.strip():
+                    obj = json.loads(raw.decode("utf-8-sig"))
+                    return isinstance(obj, dict) and "_annotator" in obj
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def type_name(obj: object) -> str:

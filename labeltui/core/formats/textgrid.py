@@ -41,6 +41,8 @@ from labeltui.core.formats.values import mark, ms, sort_marks, stored_marks
 from labeltui.errors import LabeltuiError
 
 EXTRA_TIERS = "extra tiers for overlapping marks"
+BLANK = "interval marks with an empty label written as gaps (they do not import back)"
+HEADERS = ("ooTextFile", "ooTextFile short")
 NO_RANGE = "items with no marks and no known duration skipped"
 
 Layer = list[dict[str, Any]]
@@ -172,9 +174,11 @@ class _Reader:
         return int(value)
 
     def grid(self) -> TextGrid:
-        if self.text('File type = "ooTextFile"') not in ("ooTextFile", "ooTextFile short"):
-            self.pos -= 1
-            raise self.fail('not a Praat text file: it should begin with File type = "ooTextFile"')
+        first = self.tokens[0] if self.tokens else None
+        if first is None or first.kind != "text" or first.value not in HEADERS:
+            message = 'not a TextGrid: it should begin with File type = "ooTextFile"'
+            raise LabeltuiError(message, self.path, first.line if first else 1)
+        self.pos = 1
         if self.text('Object class = "TextGrid"') != "TextGrid":
             self.pos -= 1
             raise self.fail('not a TextGrid: expected Object class = "TextGrid"')
@@ -220,7 +224,7 @@ def parse(data: bytes, path: Path) -> TextGrid:
     if data.startswith(b"ooBinaryFile"):
         raise LabeltuiError("a binary TextGrid; save it from Praat as a text file", path, 1)
     text = decode(data, path)
-    return _Reader(_tokens(text, path), path, text.count("\n") + 1).grid()
+    return _Reader(_tokens(text, path), path, max(1, len(text.splitlines()))).grid()
 
 
 def read(path: Path, opts: ImportOptions) -> list[dict[str, Any]]:
@@ -252,6 +256,7 @@ def write_item(entry: Entry, job: ExportJob) -> str | None:
     for task in job.tasks:
         marks = stored_marks(entry.labels.get(task), task, job.source, entry.line)
         intervals = [m for m in marks if m["end"] > m["start"]]
+        job.note(BLANK, sum(1 for m in intervals if not m["label"].strip()))
         points = [m for m in marks if m["end"] == m["start"]]
         groups = []
         if intervals or not points:
