@@ -153,7 +153,9 @@ class AnnotateScreen(Screen[None]):
             scroll.display = not (self.audio and item.text is None)
         meta = _meta_text(item.data, self.schema.text_field, self.schema.audio_field)
         if session.status(item) is None:
-            prefilled = _prefilled_text(item.prefilled, item.data.get("_scores"))
+            tasks = {task.name for task in self.schema.tasks}
+            ours = {k: v for k, v in item.prefilled.items() if k in tasks or k == "_scores"}
+            prefilled = _prefilled_text(ours, item.data.get("_scores"))
             meta = f"{prefilled}  ·  {meta}" if prefilled and meta else prefilled or meta
         self.query_one("#meta", Static).update(
             Text(visible(meta), no_wrap=True, overflow="ellipsis")
