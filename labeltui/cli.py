@@ -133,6 +133,9 @@ from labeltui.commands.convert import export, import_  # noqa: E402
 
 app.command("import")(import_)
 app.command("export")(export)
+from labeltui.commands.review import review  # noqa: E402
+
+app.command("review")(review)
 
 
 def main() -> None:

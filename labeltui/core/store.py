@@ -25,7 +25,8 @@ from typing import Any
 
 from labeltui.errors import EXIT_LOCKED, LabeltuiError
 
-META_KEYS = ("labels", "_id", "_annotator", "_status", "_ts", "_ms")
+META_KEYS = ("labels", "_id", "_annotator", "_status", "_ts", "_ms", "_from")
+"""labeltui's own keys of a line (`_from` is review's); never copied from an input item."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +138,17 @@ class AnnotationStore:
         labels: dict[str, Any],
         status: str = "done",
         ms: int | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
-        """Append the item's line with its labels; return once it is on disk."""
-        record: dict[str, Any] = {k: v for k, v in item_data.items() if k not in META_KEYS}
+        """Append the item's line with its labels; return once it is on disk.
+
+        `extra` holds more keys for the end of the line (e.g. review's `_from`); an item field
+        of the same name is left out of the line.
+        """
+        extra = extra or {}
+        record: dict[str, Any] = {
+            k: v for k, v in item_data.items() if k not in META_KEYS and k not in extra
+        }
         record["labels"] = labels
         record["_id"] = item_id
         record["_annotator"] = self.annotator
@@ -147,6 +156,8 @@ class AnnotationStore:
         record["_ts"] = utc_timestamp()
         if ms is not None:
             record["_ms"] = ms
+        for key, value in extra.items():
+            record.setdefault(key, value)
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         offset = os.fstat(self._fd).st_size
         try:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
-from textual.events import Key
+from textual.events import Key, Mount
 
 from labeltui.core.session import Session
 from labeltui.ui.screens.annotate import AnnotateScreen
+
+if TYPE_CHECKING:
+    from labeltui.core.review import Review
 
 
 class LabelApp(App[None]):
@@ -44,3 +49,27 @@ class LabelApp(App[None]):
 def make_app(session: Session) -> LabelApp:
     """Build the app for a session (the CLI and the tests both call this)."""
     return LabelApp(session)
+
+
+# -- review (labeltui review) ---------------------------------------------------------------------
+
+
+class ReviewApp(LabelApp):
+    """The review screen over several annotators' answers, writing a gold file."""
+
+    def __init__(self, review: Review) -> None:
+        super().__init__(None)  # type: ignore[arg-type]  # no annotate session here
+        self.review = review
+
+    def on_mount(self, event: Mount) -> None:
+        event.prevent_default()  # LabelApp.on_mount would open the annotate screen
+        from labeltui.ui.screens.review import ReviewScreen
+
+        if self.review.store.recovered:
+            self.notify(self.review.store.recovered, severity="warning", timeout=10)
+        self.push_screen(ReviewScreen(self.review))
+
+
+def make_review_app(review: Review) -> ReviewApp:
+    """Build the app for `labeltui review` (the CLI and the tests both call this)."""
+    return ReviewApp(review)

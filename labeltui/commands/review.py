@@ -1,0 +1,115 @@
+"""`labeltui review`: adjudicate several annotators' answers into a gold file.
+
+Thin on purpose: parse the options, call `labeltui.core.review`, run the app. The core and the
+app are imported inside the function so that `labeltui --help` stays fast; a `LabeltuiError` is
+left to the CLI group, which prints it as one line and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def review(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Annotation files (one per annotator, or several annotators in one file).",
+            metavar="FILE...",
+            show_default=False,
+        ),
+    ] = None,
+    schema: Annotated[
+        Path | None,
+        typer.Option("--schema", "-s", help="The YAML label schema.", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The gold file (default: <stem>.gold.jsonl beside the first FILE, stem = its "
+            "name up to the first dot).",
+            show_default=False,
+        ),
+    ] = None,
+    annotator: Annotated[
+        str | None,
+        typer.Option("--annotator", "-a", help="The reviewer's name (default: your login name)."),
+    ] = None,
+    only_disagreements: Annotated[
+        bool | None,
+        typer.Option(
+            "--only-disagreements/--all",
+            help="Queue only items whose answers differ (default when two or more annotators "
+            "are loaded), or every item.",
+            show_default=False,
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            help="Order by a numeric field of the items; -FIELD for descending "
+            "(default: most disagreement first).",
+        ),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where", help="Only items whose FIELD equals VALUE (FIELD=VALUE; repeatable)."
+        ),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance", help="Seconds within which two audio marks' ends count as equal."
+        ),
+    ] = 0.5,
+) -> None:
+    """Review several annotators' answers side by side and write the gold answers.
+
+    Example: labeltui review tickets.ann.jsonl tickets.bob.jsonl --schema tickets.schema.yaml
+    """
+    from labeltui.cli import default_annotator
+    from labeltui.core.review import load_review, open_review
+    from labeltui.core.schema import load_schema
+    from labeltui.errors import LabeltuiError
+
+    if not files:
+        raise LabeltuiError("review needs one or more annotation files: labeltui review FILE...")
+    if schema is None:
+        raise LabeltuiError("review needs the schema: --schema SCHEMA")
+    loaded = load_review(
+        list(files),
+        load_schema(schema),
+        only_disagreements=only_disagreements,
+        where=where,
+        sort=sort,
+        tolerance=tolerance,
+    )
+    people = len(loaded.annotators)
+    if not loaded.queue:
+        loaded.close()
+        what = "disagreement" if loaded.only_disagreements else "item"
+        hint = " (--all reviews every item)" if loaded.only_disagreements else ""
+        print(
+            f"labeltui: no {what} to review among {len(loaded.items)} items from {people} "
+            f"annotator{'s' * (people != 1)}{hint}",
+            file=sys.stderr,
+        )
+        return
+    session = open_review(loaded, list(files), annotator or default_annotator(), out)
+    from labeltui.ui.app import make_review_app
+
+    try:
+        make_review_app(session).run()
+    finally:
+        saves, path = session.saves, session.store.path
+        session.close()
+    noun = "answer" if saves == 1 else "answers"
+    print(f"labeltui: {saves} gold {noun} saved this session to {path}", file=sys.stderr)

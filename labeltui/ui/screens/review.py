@@ -1,0 +1,326 @@
+"""The review screen: the item, every annotator's answer side by side, and the gold editors.
+
+`core.review.Review` decides; this screen composes and routes keys. The task editors are the
+annotate screen's own (`editor_for`), pre-filled with the gold line when the item was reviewed
+before, else with the majority answer. Label keys edit them as when annotating. Taking an
+annotator's answer uses keys no schema can hold: `alt+1`…`alt+9`, or `ctrl+a` then `1`…`9`
+for terminals whose alt key does not reach the app; digits stay free for label keys.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from labeltui.core.display import visible
+from labeltui.core.review import Review
+from labeltui.core.schema import RESERVED_KEYS
+from labeltui.errors import LabeltuiError
+from labeltui.ui.screens.annotate import _meta_text, editor_for
+from labeltui.ui.screens.help import HelpScreen, key_label
+from labeltui.ui.widgets.review_panel import ReviewPanel
+from labeltui.ui.widgets.task_editor import TaskEditor
+
+_MODIFIERS = ("alt+", "ctrl+", "meta+", "super+", "hyper+")
+#: What alt+1…alt+9 arrive as through most terminals: they send ESC and the digit, which Textual
+#: reads as the characters macOS's Option key gives (so Option+digit on a Mac works too).
+ALT_CHARS = "¡™£¢∞§¶•ª"
+#: Those characters' key names (as Textual names them: `trade_mark_sign`) -> annotator number.
+ALT_DIGITS = {
+    unicodedata.name(char).lower().replace("-", "_").replace(" ", "_"): n
+    for n, char in enumerate(ALT_CHARS, start=1)
+}
+
+_TAKE = Binding.Group("Take answer")
+_ACCEPT = [
+    Binding(
+        f"alt+{n}",
+        f"accept({n})",
+        f"Take annotator {n}'s answer",
+        id=f"review.accept{n}",
+        show=n == 1,
+        key_display="alt+N" if n == 1 else None,
+        group=_TAKE,
+    )
+    for n in range(1, 10)
+]
+
+
+class ReviewScreen(Screen[None]):
+    """Shows the review's current item and writes the reviewer's answers to the gold file."""
+
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="review.help", key_display="?"),
+        Binding("enter", "save", "Save+next", id="review.save"),
+        *_ACCEPT,
+        Binding(
+            "ctrl+a",
+            "accept_prefix",
+            "Take answer: ctrl+a, then the annotator's number",
+            id="review.prefix",
+            key_display="^a N",
+            group=_TAKE,
+        ),
+        Binding("pagedown", "next", "Next", id="review.next"),
+        Binding("pageup", "previous", "Prev", id="review.previous", show=False),
+        Binding(
+            "ctrl+u", "next_unreviewed", "Next unreviewed", id="review.next_unreviewed", show=False
+        ),
+        Binding("ctrl+k", "skip", "Skip", id="review.skip"),
+        Binding("ctrl+z", "undo", "Undo", id="review.undo"),
+        Binding("up", "scroll_text(-1)", "Scroll text up", id="review.scroll_up", show=False),
+        Binding("down", "scroll_text(1)", "Scroll text down", id="review.scroll_down", show=False),
+    ]
+
+    def __init__(self, review: Review) -> None:
+        super().__init__()
+        self.review = review
+        self.schema = review.schema
+        self.editors: list[TaskEditor] = [editor_for(task) for task in self.schema.tasks]
+        self.text_in_editor = any(task.kind == "spans" for task in self.schema.tasks)
+        self.audio = any(task.kind == "audio_marks" for task in self.schema.tasks)
+        self.pending_accept = False
+        """`ctrl+a` was pressed: the next key is an annotator's number."""
+        self.panel = ReviewPanel(
+            self.schema, review.annotators, review.loaded.tolerance, id="review-panel"
+        )
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header", markup=False)
+        if not self.text_in_editor:
+            with VerticalScroll(id="item-scroll", classes="short" if self.audio else ""):
+                yield Static(id="item-text", markup=False)
+        yield Static(id="meta", markup=False)
+        with VerticalScroll(id="review-scroll") as answers:
+            answers.border_title = "answers: alt+N or ctrl+a N takes one · ≠ differs"
+            answers.border_subtitle = "✓ = what enter saves now"
+            yield self.panel
+        fills = self.text_in_editor or self.audio
+        with Vertical(id="editors", classes="fill" if fills else ""):
+            for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+                kind = task.kind.replace("_", " ")
+                title = f"gold {task.name} ({kind}): label keys edit, enter saves"
+                yield Static(Text(visible(title)), classes="editor-title")
+                yield editor
+        yield Static(id="status", markup=False)
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.show_item()
+        if self.editors:
+            self.editors[0].focus()
+        if self.review.remaining() == 0:
+            self.notify("Every item in the queue is reviewed already.", timeout=5)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def show_item(self) -> None:
+        """Show the current item: text, every annotator's answer, and the gold editors."""
+        review = self.review
+        item = review.item()
+        shown = review.editor_item(item)
+        values = review.values(item)
+        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+            editor.load(shown, values.get(task.name))
+        if not self.text_in_editor:
+            body = shown.text if shown.text is not None else ""
+            self.query_one("#item-text", Static).update(Text(visible(body)))
+            scroll = self.query_one("#item-scroll", VerticalScroll)
+            scroll.scroll_home(animate=False)
+            scroll.display = shown.text is not None
+        meta = _meta_text(item.data, self.schema.text_field, self.schema.audio_field)
+        self.query_one("#meta", Static).update(
+            Text(visible(meta), no_wrap=True, overflow="ellipsis")
+        )
+        self.query_one("#review-scroll", VerticalScroll).scroll_home(animate=False)
+        self.refresh_answers()
+
+    def labels(self) -> dict:
+        return {editor.task.name: editor.value() for editor in self.editors}
+
+    def refresh_answers(self) -> None:
+        """The panel's `✓` marks, the header and the status line follow the editors."""
+        self.panel.show(self.review.item(), self.review.sources(self.labels()))
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        review = self.review
+        item = review.item()
+        header = Text(no_wrap=True, overflow="ellipsis")
+        header.append(visible(self.schema.title or "labeltui"), style="bold")
+        header.append("  ·  review")
+        left = review.remaining()
+        header.append(f"  ·  {left} of {len(review.queue)} left", style="bold")
+        header.append(f"  ·  item {visible(item.id)}")
+        state = review.reviewed(item)
+        header.append(f"  ·  {state or 'new'}", style="bold" if state else "")
+        header.append(f"  ·  disagreement {item.score:.2f}")
+        self.query_one("#header", Static).update(header)
+        status = Text(no_wrap=True, overflow="ellipsis")
+        status.append(f"{review.position + 1}/{len(review.queue)}", style="bold")
+        if self.pending_accept:
+            count = min(9, len(review.annotators))
+            status.append(f"  take whose answer? press 1–{count} (other keys cancel)", style="bold")
+        else:
+            sources = review.sources(self.labels())
+            status.append("  enter saves _from: ")
+            status.append(", ".join(map(visible, sources)) if sources else "[] (edited)")
+        status.append(f"  · saved {review.saves}", style="dim")
+        status.append(f"  · reviewer {visible(review.store.annotator)}", style="dim")
+        self.query_one("#status", Static).update(status)
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def on_key(self, event: Key) -> None:
+        """alt+digit as most terminals send it, and the key after `ctrl+a` (before bindings)."""
+        char = event.character or ""
+        number = ALT_DIGITS.get(event.key)
+        if number is not None and not self._is_label_key(ALT_CHARS[number - 1]):
+            self.pending_accept = False
+            event.stop()
+            event.prevent_default()
+            self.action_accept(number)
+            return
+        if not self.pending_accept or event.key == "ctrl+a":
+            return
+        self.pending_accept = False
+        event.stop()
+        event.prevent_default()
+        if len(char) == 1 and "1" <= char <= "9" and event.key == char:
+            self.action_accept(int(char))
+        else:
+            self.refresh_status()
+            self.notify("Cancelled: ctrl+a takes an annotator's number.", timeout=2)
+
+    def _is_label_key(self, char: str) -> bool:
+        return any(task.label_for_key(char) is not None for task in self.schema.tasks)
+
+    def label_key(self, event: Key) -> None:
+        """A label's key (called by the app once the keys typed before it have acted)."""
+        char = event.character
+        if not char or not char.isprintable() or char in RESERVED_KEYS:
+            return
+        if event.key.startswith(_MODIFIERS):  # alt+1 carries "1", but is not a label key
+            return
+        focused = self.focused
+        for editor in sorted(self.editors, key=lambda e: e is not focused):
+            if editor.task.label_for_key(char) is not None and editor.press_label(char):
+                event.stop()
+                event.prevent_default()
+                return
+
+    @on(TaskEditor.Changed)
+    def editor_changed(self) -> None:
+        self.refresh_answers()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_accept(self, number: int) -> None:
+        """Fill the editors with annotator `number`'s answer (1-based); enter saves it."""
+        annotators = self.review.annotators
+        if not 1 <= number <= len(annotators):
+            self.notify(f"There are {len(annotators)} annotators.", severity="warning", timeout=3)
+            return
+        name = annotators[number - 1]
+        answer = self.review.answer(name)
+        if answer is None:
+            self.notify(f"{visible(name)} has no answer for this item.", timeout=3)
+            return
+        for editor in self.editors:
+            editor.set_value(answer.get(editor.task.name))
+        self.refresh_answers()
+        self.notify(f"Took {visible(name)}'s answer; enter saves it.", timeout=2)
+
+    def action_accept_prefix(self) -> None:
+        self.pending_accept = True
+        self.refresh_status()
+
+    def action_save(self) -> None:
+        self._save("done")
+
+    def action_skip(self) -> None:
+        self._save("skipped")
+
+    def _save(self, status: str) -> None:
+        review = self.review
+        try:
+            sources = review.save(self.labels(), status=status)
+        except LabeltuiError as exc:  # e.g. a full disk: nothing was saved, say so and stay
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self.show_item()
+        shown = ", ".join(map(visible, sources)) if sources else "nobody (edited)"
+        verb = "Saved" if status == "done" else "Skipped"
+        message = f"{verb}; _from: {shown}."
+        if review.remaining() == 0:
+            message += " Every item in the queue is reviewed (ctrl+q quits)."
+        self.notify(message, timeout=3)
+
+    def action_next(self) -> None:
+        if self.review.next():
+            self.show_item()
+
+    def action_previous(self) -> None:
+        if self.review.previous():
+            self.show_item()
+
+    def action_next_unreviewed(self) -> None:
+        if self.review.next_unreviewed():
+            self.show_item()
+        else:
+            self.notify("Every item in the queue is reviewed.", timeout=3)
+
+    def action_undo(self) -> None:
+        focused = self.focused
+        if isinstance(focused, TaskEditor) and focused.undo():
+            return
+        if self.review.undo():
+            self.show_item()
+            self.notify("Undid the last save.", timeout=2)
+        else:
+            self.notify("Nothing to undo.", timeout=2)
+
+    def action_scroll_text(self, lines: int) -> None:
+        if not self.text_in_editor:
+            self.query_one("#item-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.schema, self.key_groups()))
+
+    def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every key the reviewer can press, grouped, for the help screen."""
+        count = len(self.review.annotators)
+        review = [
+            (key_label(b.key), b.description)
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and b.group is not _TAKE
+        ]
+        names = ", ".join(
+            f"{n}={visible(a)}" for n, a in enumerate(self.review.annotators[:9], start=1)
+        )
+        review[1:1] = [
+            (f"alt+1…alt+{min(count, 9)}", f"Take that annotator's answer ({names})"),
+            ("^a then 1…9", "The same, for terminals whose alt key does not reach the app"),
+        ]
+        review.append(("^q", "Quit (every save is already on disk)"))
+        groups = [("Review", review)]
+        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+            rows = [
+                (label.key, f"{label.name}" + (f" — {label.hint}" if label.hint else ""))
+                for label in task.labels
+            ]
+            for binding in getattr(editor, "BINDINGS", []):
+                if hasattr(binding, "key"):
+                    rows.append((key_label(binding.key), binding.description))
+            groups.append((f"Task {task.name} ({task.kind.replace('_', ' ')})", rows))
+        return groups
