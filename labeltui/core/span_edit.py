@@ -62,6 +62,27 @@ def make_units(text: str, mode: str = "words") -> list[tuple[int, int]]:
     return out
 
 
+def split_units(
+    units: list[tuple[int, int]], cuts: Iterable[int], bounds: list[int]
+) -> list[tuple[int, int]]:
+    """Units cut at the given offsets that fall inside one (on a cluster boundary).
+
+    A pre-annotated span need not sit on token edges (`3日` inside the token `東京で3日`); cutting
+    the units at its ends lets the cursor reach it, to correct or remove it.
+    """
+    inside = sorted({c for c in cuts if bounds[min(bisect_left(bounds, c), len(bounds) - 1)] == c})
+    if not inside:
+        return units
+    out: list[tuple[int, int]] = []
+    for start, end in units:
+        lo, hi = bisect_right(inside, start), bisect_left(inside, end)
+        for cut in inside[lo:hi]:
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    return out
+
+
 def _mark(char: str) -> bool:
     return unicodedata.category(char).startswith("M")
 
@@ -119,10 +140,14 @@ class SpanEdit:
     ) -> None:
         self.text = text
         self.allow_overlap = allow_overlap
+        spans = sorted(set(spans))
         self.units = make_units(text, tokenizer)
+        if spans:
+            edges = (edge for span in spans for edge in (span.start, span.end))
+            self.units = split_units(self.units, edges, grapheme_bounds(text))
         self.unit_starts = [u[0] for u in self.units]
         self.unit_ends = [u[1] for u in self.units]
-        self.spans: list[Span] = sorted(set(spans))
+        self.spans: list[Span] = spans
         self.cursor: int | None = 0 if self.units else None
         self.anchor: int | None = None
         self.message = ""

@@ -140,6 +140,8 @@ def test_boundary_moves_respect_overlap():
 def test_misaligned_preannotation_is_kept_and_snaps_when_moved():
     edit = SpanEdit(TEXT, [Span(2, 5, "PERSON")])  # inside "Barack"
     assert edit.value()[0]["text"] == "rac"
+    assert edit.units[:3] == [(0, 2), (2, 5), (5, 6)]  # cut at its ends, so the cursor reaches it
+    assert edit.current_span() is None and edit.move(1)
     assert edit.current_span() == Span(2, 5, "PERSON")
     assert edit.move_boundary("end", 1) and edit.spans == [Span(2, 6, "PERSON")]
     assert edit.move_boundary("start", -1) and edit.spans == [Span(0, 6, "PERSON")]
@@ -276,3 +278,32 @@ def test_units_are_whole_clusters_and_never_hold_whitespace(text):
         assert a in bounds and b in bounds and a < b
         assert not any(c.isspace() for c in text[a:b])
     assert all(x[1] <= y[0] for x, y in itertools.pairwise(units))
+
+
+def test_pre_annotated_spans_inside_a_token_are_reachable():
+    """`3日` and `東京` sit inside the one word token `東京で3日`: the cursor must reach both."""
+    text = "会議は東京で3日、大阪で5日に開く。"
+    tokyo, date = text.index("東京"), text.index("3日")
+    spans = [Span(tokyo, tokyo + 2, "LOC"), Span(date, date + 2, "DATE")]
+    edit = SpanEdit(text, spans)
+    reached = set()
+    for _ in edit.units:
+        span = edit.current_span()
+        if span is not None:
+            reached.add(span)
+        edit.move(1)
+    assert reached == set(spans)
+    # Removing the date through the cursor leaves the other span and exact offsets.
+    edit.home()
+    while edit.current_span() != spans[1]:
+        assert edit.move(1)
+    assert edit.remove()
+    assert edit.value() == [{"start": tokyo, "end": tokyo + 2, "label": "LOC", "text": "東京"}]
+
+
+def test_cuts_only_fall_on_cluster_boundaries():
+    """A stored span that starts inside an emoji cluster does not split the cluster."""
+    text = "hi 👍🏽 there"
+    thumb = text.index("👍")
+    edit = SpanEdit(text, [Span(thumb + 1, thumb + 2, "X")])  # on the skin-tone modifier
+    assert (thumb, thumb + 2) in edit.units
