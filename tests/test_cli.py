@@ -24,7 +24,7 @@ def test_version():
     assert result.exit_code == 0 and result.output.strip() == f"labeltui {__version__}"
 
 
-@pytest.mark.parametrize("command", ["annotate", "validate"])
+@pytest.mark.parametrize("command", ["annotate", "validate", "import", "export", "review"])
 def test_each_command_help_has_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0
@@ -83,3 +83,27 @@ def test_missing_files(tmp_path):
     schema.write_text(SCHEMA)
     result = run("annotate", str(tmp_path / "missing.jsonl"), "--schema", str(schema))
     assert result.exit_code == 2 and "missing.jsonl: dataset file not found" in result.output
+
+
+def test_annotate_without_a_terminal_says_so_instead_of_waiting(tmp_path):
+    """With stdin from /dev/null (a CI job, a pipe) the app cannot read keys: one line, exit 2."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "d.jsonl").write_text('{"id": "a", "text": "x"}\n')
+    (tmp_path / "s.yaml").write_text("tasks:\n  - {name: t, kind: choice, labels: [a, b]}\n")
+    script = Path(sys.executable).parent / "labeltui"
+    done = subprocess.run(
+        [str(script), "annotate", "d.jsonl", "-s", "s.yaml", "-a", "ann"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "labeltui: annotate needs a terminal: standard input and standard error must be one "
+        "(run it in a terminal, in tmux, or over `ssh -t`)"
+    )

@@ -105,8 +105,10 @@ def review(
         return
     session = open_review(loaded, list(files), annotator or default_annotator(), out)
     from labeltui.ui.app import make_review_app
+    from labeltui.ui.launch import require_terminal
 
     try:
+        require_terminal("review")
         make_review_app(session).run()
     finally:
         saves, path = session.saves, session.store.path

@@ -197,7 +197,8 @@ class Session:
 
     def progress(self) -> Progress:
         total = len(self.index)
-        known = self.index.complete
+        # A bad line stops the index: the items before it are all there is (the banner says why).
+        known = self.index.complete or self.index.error is not None
         if not known and self.index.lines_total:
             total = max(total, self.index.lines_total)
         done = self.done_count()

@@ -5,6 +5,20 @@ from __future__ import annotations
 import sys
 
 from labeltui.core.session import Session
+from labeltui.errors import LabeltuiError
+
+
+def require_terminal(command: str) -> None:
+    """Refuse to start the app without a terminal to read keys from and draw on.
+
+    Without one (a pipe, `/dev/null`, a CI job) Textual would wait forever for keys that
+    never come, spinning a core; one clear line is better.
+    """
+    if not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
+        raise LabeltuiError(
+            f"{command} needs a terminal: standard input and standard error must be one "
+            "(run it in a terminal, in tmux, or over `ssh -t`)"
+        )
 
 
 def run_app(session: Session) -> None:
@@ -12,6 +26,7 @@ def run_app(session: Session) -> None:
     from labeltui.ui.app import make_app
 
     try:
+        require_terminal("annotate")
         make_app(session).run()
     finally:
         saves = session.saves

@@ -392,3 +392,19 @@ def test_second_session_on_the_same_output_is_locked(session, files):
         open_session(dataset, schema, "ann")
     assert info.value.exit_code == EXIT_LOCKED
     s.save({"team": "bug", "topics": []})
+
+
+def test_progress_counts_the_items_before_a_bad_line_as_the_total(tmp_path):
+    """After the index stops at a bad line, the status shows a settled total, not `indexing…`."""
+    from labeltui.core.session import open_session
+
+    (tmp_path / "d.jsonl").write_text('{"id":"a","text":"x"}\n{"id":"b","text":"y"}\n{"id": c}\n')
+    (tmp_path / "s.yaml").write_text("tasks:\n  - {name: t, kind: choice, labels: [a, b]}\n")
+    session = open_session(tmp_path / "d.jsonl", tmp_path / "s.yaml", "ann")
+    try:
+        session.index.scan()
+        assert session.index.error is not None and session.index.error.line == 3
+        progress = session.progress()
+        assert progress.total_known and progress.total == 2
+    finally:
+        session.close()
