@@ -128,14 +128,15 @@ def validate(
     print(summarize(report))
 
 
-# Commands in their own modules; each module imports only typer at the top, so `--help` stays fast.
+# Commands in their own modules; each imports only typer at the top, so `--help` stays fast.
+from labeltui.commands.agree import agree  # noqa: E402
 from labeltui.commands.convert import export, import_  # noqa: E402
-
-app.command("import")(import_)
-app.command("export")(export)
 from labeltui.commands.review import review  # noqa: E402
 
+app.command("agree")(agree)
 app.command("review")(review)
+app.command("import")(import_)
+app.command("export")(export)
 
 
 def main() -> None:

@@ -1,0 +1,203 @@
+"""End-to-end speed of `labeltui agree --json` on 1,000,000 items x 3 annotators x 5 labels.
+
+    python benchmarks/agree.py [--items 1000000] [--annotators 3] [--labels 5] [--runs 3]
+                               [--no-baseline]
+
+1. Generates one annotation file per annotator (FORMAT section 3 lines, with a text field of
+   about 60 characters, `_ts` and `_ms`) in benchmarks/out/ (git-ignored; reused when present).
+2. Measures the JSON parsers on the first 200,000 lines: `json.loads` and `orjson.loads` per
+   line (orjson is optional at run time; `LABELTUI_NO_ORJSON=1` makes labeltui use json).
+3. Times `labeltui agree FILES --json` as a subprocess, end to end (start-up included), best
+   of --runs, with the peak memory of its process tree (RSS sampled every 10 ms), with and
+   without orjson, and `benchmarks/agree_baseline.py` (pandas, scikit-learn, statsmodels,
+   krippendorff) on the same files.
+4. Checks that both give the same values (to 1e-9) and prints every number.
+
+Goals: 3x faster than the baseline, under 3 s, under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+LABELS = ["billing", "bug", "feature", "account", "other", "legal", "spam", "praise"]
+
+
+def generate(items: int, annotators: int, labels: int, seed: int = 7) -> list[Path]:
+    names = [f"annotator{i + 1}" for i in range(annotators)]
+    paths = [OUT / f"tickets{items}.{name}.jsonl" for name in names]
+    stamp = OUT / f"tickets{items}.{annotators}x{labels}.done"
+    if stamp.exists() and all(p.exists() for p in paths):
+        return paths
+    OUT.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, labels, size=items)
+    block = 100_000
+    handles = [open(p, "w", encoding="utf-8") for p in paths]  # noqa: SIM115
+    try:
+        for start in range(0, items, block):
+            stop = min(start + block, items)
+            for name, handle in zip(names, handles, strict=True):
+                agree = rng.random(stop - start) < 0.8
+                given = np.where(agree, truth[start:stop], rng.integers(0, labels, stop - start))
+                ms = rng.integers(400, 9000, stop - start)
+                handle.write(
+                    "".join(
+                        f'{{"id": "t{i:07d}", "text": "Ticket {i}: the printer on floor '
+                        f'{i % 9} is out of toner again", "labels": {{"team": '
+                        f'"{LABELS[g]}"}}, "_id": "t{i:07d}", "_annotator": "{name}", '
+                        f'"_status": "done", "_ts": "2026-11-23T10:15:02.123Z", "_ms": {t}}}\n'
+                        for i, g, t in zip(
+                            range(start, stop), given.tolist(), ms.tolist(), strict=True
+                        )
+                    )
+                )
+    finally:
+        for handle in handles:
+            handle.close()
+    stamp.touch()
+    return paths
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and its descendants, in bytes."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for row in f:
+                    if row.startswith("VmRSS:"):
+                        total += int(row.split()[1]) * 1024
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
+    """(seconds, peak tree RSS, stdout) of one run."""
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    stop.set()
+    thread.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {err.strip()}")
+    return seconds, peak, out
+
+
+def best(cmd: list[str], runs: int, env: dict | None = None) -> tuple[float, int, str, list]:
+    results = [timed(cmd, env) for _ in range(runs)]
+    times = [r[0] for r in results]
+    return min(times), max(r[1] for r in results), results[0][2], times
+
+
+def parsers(path: Path, n: int = 200_000) -> None:
+    with open(path, "rb") as f:
+        lines = [f.readline() for _ in range(n)]
+    import gc
+
+    gc.disable()
+    t = time.perf_counter()
+    for raw in lines:
+        json.loads(raw)
+    t_json = time.perf_counter() - t
+    print(f"parse {n:,} lines: json.loads {t_json / n * 1e6:.2f} us/line", end="")
+    try:
+        import orjson
+    except ImportError:
+        print(", orjson not installed")
+        return
+    t = time.perf_counter()
+    for raw in lines:
+        orjson.loads(raw)
+    t_or = time.perf_counter() - t
+    print(f", orjson.loads {t_or / n * 1e6:.2f} us/line ({t_json / t_or:.1f}x)")
+    gc.enable()
+
+
+def compare(ours: dict, theirs: dict, task: str) -> float:
+    a, b = ours["tasks"][task], theirs["tasks"][task]
+    worst = 0.0
+    for key in ("percent_agreement", "fleiss_kappa", "krippendorff_alpha"):
+        worst = max(worst, abs(a[key] - b[key]))
+    for pair, value in b["cohen_kappa"].items():
+        worst = max(worst, abs(a["cohen_kappa"][pair] - value))
+    for key in ("items", "items_complete", "annotators"):
+        assert a[key] == b[key], (key, a[key], b[key])
+    return worst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--annotators", type=int, default=3)
+    parser.add_argument("--labels", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+
+    t = time.perf_counter()
+    paths = generate(args.items, args.annotators, args.labels)
+    size = sum(p.stat().st_size for p in paths)
+    lines = args.items * args.annotators
+    print(f"files: {len(paths)} x {args.items:,} lines, {size / 1e6:.0f} MB "
+          f"({size / lines:.0f} bytes/line), ready in {time.perf_counter() - t:.1f} s")  # fmt: skip
+    print(f"cores: {len(os.sched_getaffinity(0))}, load average: {os.getloadavg()[0]:.2f}")
+    parsers(paths[0])
+
+    cmd = [sys.executable, "-m", "labeltui", "agree", *map(str, paths), "--json"]
+    ours_s, ours_mem, ours_out, ours_all = best(cmd, args.runs)
+    runs = ", ".join(f"{x:.2f}" for x in ours_all)
+    print(f"labeltui agree --json: {ours_s:.2f} s (runs: {runs}), "
+          f"peak memory {ours_mem / 2**20:.0f} MiB")  # fmt: skip
+    env = {**os.environ, "LABELTUI_NO_ORJSON": "1"}
+    plain_s, plain_mem, plain_out, _ = best(cmd, 1, env)
+    print(f"labeltui agree --json without orjson: {plain_s:.2f} s, "
+          f"peak memory {plain_mem / 2**20:.0f} MiB")  # fmt: skip
+    ours = json.loads(ours_out)
+    assert json.loads(plain_out) == ours, "orjson and json readings differ"
+    if not args.no_baseline:
+        base_cmd = [sys.executable, str(HERE / "agree_baseline.py"), "--task", "team",
+                    *map(str, paths)]  # fmt: skip
+        base_s, base_mem, base_out, _ = best(base_cmd, 1)
+        print(f"baseline (pandas + sklearn + statsmodels + krippendorff): {base_s:.2f} s, "
+              f"peak memory {base_mem / 2**20:.0f} MiB")  # fmt: skip
+        worst = compare(ours, json.loads(base_out), "team")
+        print(f"largest difference from the baseline: {worst:.2e} (goal <= 1e-9)")
+        print(f"speed-up: {base_s / ours_s:.1f}x (goal >= 3x)")
+    print(f"goals: under 3 s: {'yes' if ours_s < 3 else 'NO'}; under 1 GB: "
+          f"{'yes' if ours_mem < 2**30 else 'NO'}")  # fmt: skip
+    team = ours["tasks"]["team"]
+    print("values:", json.dumps({k: team[k] for k in ("items", "percent_agreement",
+          "cohen_kappa", "fleiss_kappa", "krippendorff_alpha")}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

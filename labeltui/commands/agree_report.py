@@ -1,0 +1,269 @@
+"""The readable `labeltui agree` report, printed with Rich tables.
+
+Every piece of text that comes from the files (annotator names, item ids, labels, span text)
+goes into a `rich.text.Text` after `visible()`: markup stays literal and control characters
+show as stand-ins (FORMAT section 6).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from labeltui.core.agree import Agreement, TaskResult, pair_key
+from labeltui.core.agree import report as data
+from labeltui.core.display import visible
+
+#: Landis & Koch (1977), "The measurement of observer agreement for categorical data".
+KAPPA_BANDS = ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
+
+
+def kappa_band(value: float | None) -> str:
+    """The Landis & Koch reading of a kappa (< 0 poor, ..., > .80 almost perfect)."""
+    if value is None:
+        return ""
+    if value < 0:
+        return "poor"
+    for limit, name in KAPPA_BANDS:
+        if value <= limit:
+            return name
+    return "almost perfect"
+
+
+def alpha_band(value: float | None) -> str:
+    """Krippendorff's (2004) reading: >= .800 reliable, >= .667 tentative, else not."""
+    if value is None:
+        return ""
+    if value >= 0.8:
+        return "reliable (≥ .800)"
+    if value >= 0.667:
+        return "tentative (≥ .667)"
+    return "unreliable (< .667)"
+
+
+def t(text: object) -> Text:
+    """Untrusted text, shown inertly."""
+    return Text(visible(str(text)))
+
+
+def num(value: float | None) -> Text:
+    return Text("—" if value is None else f"{value:.3f}", style="dim" if value is None else "")
+
+
+def interval(value: list[float] | None) -> Text:
+    return Text("" if value is None else f"[{value[0]:.3f}, {value[1]:.3f}]")
+
+
+def _table(console: Console, title: str | Text) -> Table:
+    """A table under its own heading line (a table title would wrap to the table's width)."""
+    console.print(Text.assemble("  ", title if isinstance(title, Text) else Text(title)),
+                  style="italic")  # fmt: skip
+    return Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=True)
+
+
+def print_report(
+    result: Agreement, pair: tuple[str, str] | None = None, top: int = 10, console: Any = None
+) -> None:
+    console = console or Console(highlight=False, soft_wrap=False)
+    files = ", ".join(visible(p) for p in result.table.paths)
+    console.print(Text(f"Agreement of {files}", style="bold"))
+    first_seen = result.table.first_seen() if top else None
+    for task in result.tasks:
+        console.print()
+        _task(console, task, result, pair, top, first_seen)
+    if result.shared_items == 0:
+        console.print(Text("No item was labelled by two annotators or more.", style="bold"))
+
+
+def _task(console: Console, task: TaskResult, result: Agreement, pair, top, first_seen) -> None:
+    d, j = task.data, task.json
+    people = ", ".join(visible(a) for a in d.annotators) or "nobody"
+    head = Text.assemble(
+        Text(f"Task {visible(d.name)}", style="bold"),
+        f" ({d.kind}) — annotators: {people}; {j['items']} items labelled by two or more, "
+        f"{j['items_complete']} by all",
+    )
+    console.print(head)
+    if len(d.annotators) < 2:
+        console.print("  fewer than two annotators labelled this task: nothing to compare")
+        return
+    _statistics(console, task)
+    _pairwise(console, task)
+    _per_label(console, task)
+    if d.kind == "choice" and j["items"]:
+        _confusion(console, task, pair)
+    _disagreements(console, task, result, top, first_seen)
+
+
+def _statistics(console: Console, task: TaskResult) -> None:
+    j = task.json
+    ci = j.get("ci", {})
+    table = _table(console, "Statistics")
+    table.add_column("statistic", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    if ci:
+        table.add_column("95% CI", justify="right", no_wrap=True)
+    table.add_column("reading", no_wrap=True)
+
+    def row(name: str, value, band: str = "", bounds=None) -> None:
+        cells = [Text(name), num(value)]
+        if ci:
+            cells.append(interval(bounds))
+        cells.append(Text(band))
+        table.add_row(*cells)
+
+    if task.data.kind in ("choice", "multi_choice"):
+        macro = " (macro mean over labels)" if task.data.kind == "multi_choice" else ""
+        row("percent agreement" + macro, j["percent_agreement"], "",
+            ci.get("percent_agreement"))  # fmt: skip
+        kappas = [v for v in j["cohen_kappa"].values() if v is not None]
+        mean = sum(kappas) / len(kappas) if kappas else None
+        row("Cohen's kappa, mean of pairs", mean, kappa_band(mean))
+        row("Fleiss' kappa", j["fleiss_kappa"], kappa_band(j["fleiss_kappa"]),
+            ci.get("fleiss_kappa"))  # fmt: skip
+        row("Krippendorff's alpha (nominal)", j["krippendorff_alpha"],
+            alpha_band(j["krippendorff_alpha"]), ci.get("krippendorff_alpha"))  # fmt: skip
+        if "krippendorff_alpha_ordinal" in j:
+            weighted = [v for v in j["cohen_kappa_weighted"].values() if v is not None]
+            wmean = sum(weighted) / len(weighted) if weighted else None
+            row(f"weighted Cohen's kappa ({j['weights']}), mean", wmean, kappa_band(wmean))
+            row("Krippendorff's alpha (ordinal)", j["krippendorff_alpha_ordinal"],
+                alpha_band(j["krippendorff_alpha_ordinal"]),
+                ci.get("krippendorff_alpha_ordinal"))  # fmt: skip
+    elif task.data.kind == "spans":
+        row("span F1, exact match (mean of pairs)", j["span_f1_mean"], "", ci.get("span_f1_mean"))
+        row("span F1, overlap (mean of pairs)", j["span_f1_partial_mean"], "",
+            ci.get("span_f1_partial_mean"))  # fmt: skip
+    else:
+        row(f"mark F1 within {j['tolerance']:g} s (mean of pairs)", j["mark_f1_mean"], "",
+            ci.get("mark_f1_mean"))  # fmt: skip
+    console.print(table)
+    if task.data.kind in ("choice", "multi_choice"):
+        console.print(
+            "  readings: kappa after Landis & Koch (1977), alpha after Krippendorff (2004)\n",
+            style="dim",
+        )
+
+
+def _pairwise(console: Console, task: TaskResult) -> None:
+    d, j = task.data, task.json
+    key = {"spans": "span_f1", "audio_marks": "mark_f1"}.get(d.kind, "cohen_kappa")
+    second = {"spans": "span_f1_partial"}.get(d.kind)
+    if "cohen_kappa_weighted" in j:
+        second = "cohen_kappa_weighted"
+    title = {
+        "cohen_kappa": "Cohen's kappa per pair (items both labelled)",
+        "span_f1": "span F1 per pair: exact / overlap (items both labelled)",
+        "mark_f1": "mark F1 per pair (items both labelled)",
+    }[key]
+    if second == "cohen_kappa_weighted":
+        title = "Cohen's kappa per pair: plain / weighted (items both labelled)"
+    if d.kind == "multi_choice":
+        title = "Cohen's kappa per pair, macro mean over labels (items both labelled)"
+    shared = data.shared_items(task)
+    table = _table(console, title)
+    table.add_column("")
+    for who in d.annotators[1:]:
+        table.add_column(t(who), justify="right")
+    for i, a in enumerate(d.annotators[:-1]):
+        cells: list[Text] = [t(a)]
+        for k, b in enumerate(d.annotators[1:], start=1):
+            if k <= i:
+                cells.append(Text(""))
+                continue
+            p = pair_key(a, b)
+            text = num(j[key].get(p))
+            if second:
+                text = Text.assemble(text, " / ", num(j[second].get(p)))
+            cells.append(Text.assemble(text, Text(f" ({shared[(a, b)]})", style="dim")))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _per_label(console: Console, task: TaskResult) -> None:
+    d, j = task.data, task.json
+    if not d.labels:
+        return
+    counts = data.label_counts(task)
+    table = _table(console, "Per label")
+    table.add_column("label")
+    if d.kind == "choice":
+        table.add_column("kappa, one vs rest", justify="right")
+        extra = data.one_vs_rest(task)
+    elif d.kind == "multi_choice":
+        for name in ("agreement", "Fleiss' kappa", "alpha"):
+            table.add_column(name, justify="right")
+    for who in d.annotators:
+        table.add_column(Text.assemble(t(who), " (count)"), justify="right")
+    for label in d.labels:
+        cells = [t(label)]
+        if d.kind == "choice":
+            cells.append(num(extra.get(label)))
+        elif d.kind == "multi_choice":
+            stats = j["per_label"].get(label, {})
+            cells += [num(stats.get("percent_agreement")), num(stats.get("fleiss_kappa")),
+                      num(stats.get("krippendorff_alpha"))]  # fmt: skip
+        cells += [Text(str(counts[label][who])) for who in d.annotators]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _confusion(console: Console, task: TaskResult, pair) -> None:
+    d = task.data
+    if pair is None or pair[0] not in d.annotators or pair[1] not in d.annotators:
+        pair = (d.annotators[0], d.annotators[1])
+    a, b = pair
+    matrix = data.confusion_matrix(task, a, b)
+    title = Text.assemble("Confusion: ", t(a), " (rows) vs ", t(b), " (columns)")
+    table = _table(console, title)
+    table.add_column("")
+    for label in d.labels:
+        table.add_column(t(label), justify="right")
+    for i, label in enumerate(d.labels):
+        table.add_row(t(label), *[Text(str(int(v)), style="bold" if i == k else "")
+                                  for k, v in enumerate(matrix[i])])  # fmt: skip
+    console.print(table)
+
+
+def describe(kind: str, value: Any) -> str:
+    """A value as short text for the disagreement table."""
+    if value is None:
+        return "—"
+    if kind == "choice":
+        return str(value)
+    if kind == "multi_choice":
+        return ", ".join(value) if value else "(none)"
+    if not value:
+        return "(none)"
+    if kind == "spans":
+        parts = [f"{s['label']} {s['start']}-{s['end']} {s['text'][:20]!r}" for s in value]
+    else:
+        parts = [f"{m['label']} {m['start']:.3f}-{m['end']:.3f}" for m in value]
+    text = "; ".join(parts)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _disagreements(
+    console: Console, task: TaskResult, result: Agreement, top: int, first_seen
+) -> None:
+    d = task.data
+    rows = data.disagreements(task, result.table.item_ids, top, first_seen)
+    if not rows:
+        if top:
+            console.print("  no disagreements")
+        return
+    measure = "agreement" if d.kind in ("choice", "multi_choice") else "matched"
+    table = _table(console, f"Items with the most disagreement (top {len(rows)})")
+    table.add_column("item id")
+    table.add_column(measure, justify="right")
+    for who in d.annotators:
+        table.add_column(t(who))
+    for row in rows:
+        cells = [t(row.item_id), Text(f"{row.agreement:.2f}")]
+        cells += [t(describe(d.kind, row.values[who])) for who in d.annotators]
+        table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,199 @@
+"""One task's current labels as an item x annotator matrix of integer codes.
+
+The kind of a task comes from the schema when one is given, else from its values: label names
+(or null) make a `choice` task, lists of label names a `multi_choice` task, lists of
+`{start, end, label, text}` a `spans` task and lists of `{start, end, label}` an `audio_marks`
+task. A value that does not fit the kind is an error naming its file and line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from labeltui.core.annotation_files import AnnotationTable
+from labeltui.errors import LabeltuiError
+
+KINDS = ("choice", "multi_choice", "spans", "audio_marks")
+_WHAT = {
+    "choice": "a label name or null",
+    "multi_choice": "a list of label names",
+    "spans": 'a list of {"start", "end", "label", "text"} spans',
+    "audio_marks": 'a list of {"start", "end", "label"} marks (seconds)',
+}
+
+
+@dataclass(slots=True)
+class TaskData:
+    """What the statistics of one task need."""
+
+    name: str
+    kind: str
+    annotators: list[str]
+    """Sorted names of everyone with a current `done` value for this task."""
+    labels: list[str]
+    """choice: label order (schema order, else sorted); others: the label names used."""
+    ordinal: bool
+    items: np.ndarray
+    """(rows,) item index (into the table's item ids) of each row, in first-appearance order."""
+    matrix: np.ndarray
+    """(rows, annotators): choice: label position; other kinds: index into `values`; -1 none."""
+    values: list[Any]
+    """The distinct non-choice values the matrix refers to."""
+
+
+def build_task(
+    table: AnnotationTable,
+    current: np.ndarray,
+    name: str,
+    schema_task: Any | None = None,
+) -> TaskData:
+    """The matrix of task `name` from the current records of `table`."""
+    column = table.tasks[name]
+    codes = column.codes[current]
+    has = codes >= 0
+    records = current[has]
+    codes = codes[has].astype(np.int64)
+    n_values = len(column.values)
+    distinct = np.flatnonzero(np.bincount(codes, minlength=n_values))
+    if len(distinct) <= 64:  # a few label names: one pass each
+        first = np.array([np.argmax(codes == v) for v in distinct.tolist()], dtype=np.int64)
+    else:
+        first = np.full(n_values, len(codes), dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
+        first = first[distinct]
+    classes = [_classify(column.values[c]) for c in distinct.tolist()]
+    kind = schema_task.kind if schema_task is not None else _infer(classes)
+    for cls, at in zip(classes, first.tolist(), strict=True):
+        misfit = cls != kind and (cls != "empty" or kind == "choice")
+        if cls == "bad" or misfit:
+            path, line = table.where(int(records[at]))
+            raise LabeltuiError(
+                f"task {name!r}: this value does not fit a {kind} task (expected {_WHAT[kind]})",
+                path,
+                line,
+            )
+    allowed = list(schema_task.label_names) if schema_task is not None else None
+    used = _labels_used(kind, [column.values[c] for c in distinct.tolist()])
+    if allowed is not None:
+        unknown = [label for label in used if label not in set(allowed)]
+        if unknown:
+            bad = unknown[0]
+            for c, at in zip(distinct.tolist(), first.tolist(), strict=True):
+                if bad in _labels_used(kind, [column.values[c]]):
+                    path, line = table.where(int(records[at]))
+                    raise LabeltuiError(
+                        f"task {name!r}: label {bad!r} is not in the schema "
+                        f"(known: {', '.join(allowed)})",
+                        path,
+                        line,
+                    )
+        # choice keeps every schema label (their positions weigh ordinal statistics); the
+        # other kinds list the labels used, in schema order
+        labels = allowed if kind == "choice" else sorted(used, key=allowed.index)
+    else:
+        labels = sorted(used)
+    ann_codes = np.flatnonzero(np.bincount(table.ann[records], minlength=len(table.annotators)))
+    names = sorted(table.annotators[c] for c in ann_codes.tolist())
+    ann_col = np.full(len(table.annotators), -1, dtype=np.int64)
+    for col, who in enumerate(names):
+        ann_col[table.annotators.index(who)] = col
+    item_of = table.item[records]
+    present = np.zeros(len(table.item_ids), dtype=bool)
+    present[item_of] = True
+    items = np.flatnonzero(present)
+    row = (np.cumsum(present) - 1)[item_of]
+    if kind == "choice":
+        position = {label: i for i, label in enumerate(labels)}
+        lookup = np.array([position.get(v, -1) for v in column.values] + [-1], dtype=np.int64)
+        cells = lookup[codes]
+        values: list[Any] = []
+    else:
+        local = np.full(n_values, -1, dtype=np.int64)
+        local[distinct] = np.arange(len(distinct))
+        cells = local[codes]
+        values = [column.values[c] for c in distinct.tolist()]
+    dtype = np.int8 if max(len(labels), len(values)) < 127 else np.int32
+    matrix = np.full((len(items), len(names)), -1, dtype=dtype)
+    matrix[row, ann_col[table.ann[records]]] = cells
+    return TaskData(
+        name=name,
+        kind=kind,
+        annotators=names,
+        labels=labels,
+        ordinal=bool(getattr(schema_task, "ordinal", False)),
+        items=items,
+        matrix=matrix,
+        values=values,
+    )
+
+
+def _infer(classes: list[str]) -> str:
+    kinds = {c for c in classes if c in KINDS}
+    if len(kinds) == 1:
+        return kinds.pop()
+    if not kinds:
+        return "multi_choice" if "empty" in classes else "choice"
+    # a mix: the kind of the first value decides, the first other value is the error
+    return next(c for c in classes if c in KINDS)
+
+
+def _classify(value: Any) -> str:
+    if type(value) is str:
+        return "choice"
+    if type(value) is not list:
+        return "bad"
+    if not value:
+        return "empty"
+    if all(type(v) is str for v in value):
+        return "multi_choice" if len(set(value)) == len(value) else "bad"
+    if not all(type(v) is dict for v in value):
+        return "bad"
+    if all(_is_span(v) for v in value):
+        return "spans"
+    if all(_is_mark(v) for v in value):
+        return "audio_marks"
+    return "bad"
+
+
+def _is_int(x: Any) -> bool:
+    return type(x) is int
+
+
+def _is_span(v: dict) -> bool:
+    return (
+        "text" in v
+        and _is_int(v.get("start"))
+        and _is_int(v.get("end"))
+        and 0 <= v["start"] <= v["end"]
+        and type(v.get("label")) is str
+        and type(v["text"]) is str
+    )
+
+
+def _is_mark(v: dict) -> bool:
+    start, end = v.get("start"), v.get("end")
+    return (
+        "text" not in v
+        and type(start) in (int, float)
+        and type(end) in (int, float)
+        and math.isfinite(start)
+        and math.isfinite(end)
+        and start <= end
+        and type(v.get("label")) is str
+    )
+
+
+def _labels_used(kind: str, values: list[Any]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if kind == "choice":
+            seen[value] = None
+        elif kind == "multi_choice":
+            seen.update(dict.fromkeys(value))
+        else:
+            seen.update(dict.fromkeys(v["label"] for v in value))
+    return list(seen)
