@@ -64,18 +64,19 @@ class HelpScreen(ModalScreen[None]):
         self.groups = groups
 
     def compose(self) -> ComposeResult:
+        # The guidelines come first: they are what an annotator opens help for most often.
         with VerticalScroll():
-            yield Static(self._keys(), id="help-keys")
+            title = self.schema.title or "labeltui"
+            yield Static(Text(visible(title), style="bold underline"))
             if self.schema.instructions.strip():
-                yield Static(Text("Guidelines", style="bold underline"))
+                yield Static(Text("Guidelines", style="bold"))
                 yield Static(Text(visible(self.schema.instructions.strip())), id="help-guide")
+            yield Static(self._keys(), id="help-keys")
 
     def _keys(self) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        title = self.schema.title or "labeltui"
-        table.add_row(Text(visible(title), style="bold underline"), "")
         for group, rows in self.groups:
             table.add_row("", "")
             table.add_row(Text(group, style="bold underline"), "")
