@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from tmux_driver import Tmux, needs_tmux
+from tmux_driver import needs_tmux
 
 pytestmark = [pytest.mark.e2e, needs_tmux]
 
@@ -56,22 +56,10 @@ def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-@pytest.fixture
-def tmux_factory():
-    opened: list[Tmux] = []
-
-    def start(*args, **kwargs) -> Tmux:
-        t = Tmux(*args, **kwargs)
-        opened.append(t)
-        return t
-
-    yield start
-    for t in opened:
-        t.close()
-
-
 def tickets(n: int) -> list[dict]:
-    return [{"id": f"t{i}", "text": f"ticket number {i} body", "channel": "email"} for i in range(n)]
+    return [
+        {"id": f"t{i}", "text": f"ticket number {i} body", "channel": "email"} for i in range(n)
+    ]
 
 
 def test_triage_keys_save_and_advance_then_reopening_resumes(tmp_path, tmux_factory):
@@ -149,9 +137,7 @@ def test_markup_and_escape_sequences_in_the_text_are_shown_literally(tmp_path, t
 
 def test_help_at_80x24_lists_keys_and_instructions(tmp_path, tmux_factory):
     write(tmp_path, tickets(2), TRIAGE)
-    t = tmux_factory(
-        ["annotate", "data.jsonl", "-s", "schema.yaml", "-a", "ann"], tmp_path, 80, 24
-    )
+    t = tmux_factory(["annotate", "data.jsonl", "-s", "schema.yaml", "-a", "ann"], tmp_path, 80, 24)
     t.wait_for("ticket number 0")
     t.send("?")
     screen = t.wait_for("ZEBRA-GUIDELINE-7")

@@ -9,6 +9,7 @@ stderr is never redirected: Textual draws on it.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ class Tmux:
     ) -> None:
         self.socket = f"labeltui-e2e-{uuid.uuid4().hex[:10]}"
         command = " ".join(shlex.quote(str(a)) for a in [LABELTUI, *args])
-        script = f"cd {shlex.quote(str(cwd))} && {command}; echo EXIT=$?; sleep 60"
+        script = f'cd {shlex.quote(str(cwd))} && {command}; echo " EXIT=$? "; sleep 60'
         extra = []
         for key, value in {"LABELTUI_CACHE_DIR": str(cwd / ".cache"), **(env or {})}.items():
             extra += ["-e", f"{key}={value}"]
@@ -89,8 +90,7 @@ class Tmux:
 
     def exit_status(self, timeout: float = 15.0) -> int:
         screen = self.wait_for("EXIT=", timeout)
-        line = next(line for line in screen.splitlines() if "EXIT=" in line)
-        return int(line.split("EXIT=")[1].split()[0])
+        return int(re.search(r"EXIT=(\d+)", screen).group(1))
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
