@@ -105,11 +105,13 @@ def review(
         return
     session = open_review(loaded, list(files), annotator or default_annotator(), out)
     from labeltui.ui.app import make_review_app
-    from labeltui.ui.launch import require_terminal
+    from labeltui.ui.launch import collect_from_now_on, require_terminal
 
     try:
         require_terminal("review")
-        make_review_app(session).run()
+        app = make_review_app(session)
+        collect_from_now_on()
+        app.run()
     finally:
         saves, path = session.saves, session.store.path
         session.close()

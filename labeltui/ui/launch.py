@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from labeltui.core.session import Session
@@ -21,13 +22,22 @@ def require_terminal(command: str) -> None:
         )
 
 
+def collect_from_now_on() -> None:
+    """Turn garbage collection back on (`cli.main` turns it off for the imports), after
+    moving everything alive now into the permanent generation so collections stay cheap."""
+    gc.freeze()
+    gc.enable()
+
+
 def run_app(session: Session) -> None:
     """Run the app until the annotator quits; every save is already on disk by then."""
     from labeltui.ui.app import make_app
 
     try:
         require_terminal("annotate")
-        make_app(session).run()
+        app = make_app(session)
+        collect_from_now_on()
+        app.run()
     finally:
         saves = session.saves
         path = session.store.path

@@ -92,7 +92,9 @@ class AnnotateScreen(Screen[None]):
         self.show_item()
         if self.editors:
             self.editors[0].focus()
-        self.index_rest()
+        # Index the rest once the first screen is painted: a scanning thread would compete
+        # with the first paint for the interpreter.
+        self.call_after_refresh(self.index_rest)
         self.set_interval(1.0, self.refresh_status)
 
     # -- the background index ----------------------------------------------------------------
