@@ -133,11 +133,13 @@ def validate(
 from labeltui.commands.agree import agree  # noqa: E402
 from labeltui.commands.convert import export, import_  # noqa: E402
 from labeltui.commands.review import review  # noqa: E402
+from labeltui.commands.stats_command import stats  # noqa: E402
 
 app.command("agree")(agree)
 app.command("review")(review)
 app.command("import")(import_)
 app.command("export")(export)
+app.command("stats")(stats)
 
 
 def main() -> None:

@@ -24,7 +24,9 @@ def test_version():
     assert result.exit_code == 0 and result.output.strip() == f"labeltui {__version__}"
 
 
-@pytest.mark.parametrize("command", ["annotate", "validate", "import", "export", "review", "agree"])
+@pytest.mark.parametrize(
+    "command", ["annotate", "validate", "import", "export", "review", "agree", "stats"]
+)
 def test_each_command_help_has_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0

@@ -1,0 +1,143 @@
+"""`labeltui stats`: label counts, shares and pace per annotator, per task.
+
+Thin: the counting is `labeltui.core.label_stats`; this prints Rich tables and a bar chart, or
+the JSON object. Text from the files (annotator, task and label names) goes into
+`rich.text.Text` after `visible()`, so markup and control characters stay inert (FORMAT 6).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+#: Eighths of a block, for bars with sub-character precision.
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+BAR_WIDTH = 30
+
+
+def stats(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Annotation files and/or datasets with pre-annotations (one or more).",
+            show_default=False,
+        ),
+    ] = None,
+    schema: Annotated[
+        Path | None,
+        typer.Option(
+            "--schema",
+            "-s",
+            help="The schema: task kinds, label order, and labels never used (count 0).",
+            show_default=False,
+        ),
+    ] = None,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print only the JSON object (keys in the README).")
+    ] = False,
+) -> None:
+    """Label counts and shares per task and annotator; items done/skipped; pace.
+
+    Only each annotator's current line per item counts (the last one). Lines without
+    `_annotator` (a dataset's pre-annotations) count as one annotator named after the file.
+
+    Example: labeltui stats tickets.ann.jsonl tickets.bob.jsonl
+
+    Example: labeltui stats tickets.jsonl --schema tickets.schema.yaml --json
+    """
+    from labeltui.core.label_stats import label_stats
+    from labeltui.errors import LabeltuiError
+
+    if not files:
+        raise LabeltuiError("no files given (labeltui stats FILE...)")
+    loaded = None
+    if schema is not None:
+        from labeltui.core.schema import load_schema
+
+        loaded = load_schema(schema)
+    result = label_stats(files, loaded)
+    if json_:
+        import json
+
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        print_stats(result)
+
+
+def bar(share: float, width: int = BAR_WIDTH) -> str:
+    """A bar of `share` (0..1) of `width` cells, in full and partial blocks."""
+    eighths = round(max(0.0, min(1.0, share)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
+
+
+def print_stats(result: dict[str, Any], console: Any = None) -> None:
+    """The readable report: annotators, then a table and a bar chart per task."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from labeltui.core.display import visible
+
+    def t(text: object) -> Text:
+        return Text(visible(str(text)))
+
+    def num(value: float | None, fmt: str) -> Text:
+        return Text("—" if value is None else format(value, fmt), justify="right")
+
+    console = console or Console(highlight=False, soft_wrap=False)
+    console.print(Text("Label statistics of " + visible(", ".join(result["files"])), style="bold"))
+    annotators = result["annotators"]
+    names = list(annotators)
+    if not names:
+        console.print(Text("No annotations and no pre-annotations in these files."))
+        return
+    table = Table(title=Text("Annotators"), box=box.SIMPLE_HEAD, title_justify="left")
+    widest = max(len(visible(name)) for name in names)
+    table.add_column("Annotator", overflow="fold", min_width=min(widest, 32))
+    for header in ("Done", "Skipped", "Median\ns/item", "Per hour\n(screen)", "Per hour\n(wall)"):
+        table.add_column(header, justify="right")
+    for name, a in annotators.items():
+        table.add_row(t(name), Text(str(a["done"])), Text(str(a["skipped"])),
+                      num(a["median_seconds"], ".1f"), num(a["per_hour_on_screen"], ".1f"),
+                      num(a["per_hour_wall"], ".1f"))  # fmt: skip
+    console.print(table)
+
+    for task, data in result["tasks"].items():
+        title = Text.assemble(("Task ", "bold"), (visible(task), "bold"), f" ({data['kind']})")
+        table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+        table.add_column("Label", overflow="fold")
+        table.add_column("Total", justify="right")
+        table.add_column("Share %", justify="right")
+        for name in names:
+            table.add_column(t(name), justify="right")
+        for label, entry in data["labels"].items():
+            cells = [t(label), Text(str(entry["total"])), num(_pct(entry["share"]), ".1f")]
+            for name in names:
+                n = entry["by_annotator"][name]
+                share = entry["share_by_annotator"][name]
+                cells.append(Text(f"{n} ({share:.0%})" if share is not None else str(n)))
+            if "seconds" in entry:
+                cells[0] = Text.assemble(cells[0], (f" ({entry['seconds']:.1f} s)", "dim"))
+            table.add_row(*cells)
+        table.add_row(Text("(no answer)", style="dim"), Text(str(sum(data["empty"].values()))),
+                      Text(""), *(Text(str(data["empty"][n])) for n in names))  # fmt: skip
+        console.print(table)
+        if data["total"]:
+            chart = Table.grid(padding=(0, 1))
+            chart.add_column()
+            chart.add_column()
+            chart.add_column(justify="right")
+            for label, entry in data["labels"].items():
+                share = entry["share"] or 0.0
+                chart.add_row(t(label), Text(bar(share)), Text(f"{share:6.1%}"))
+            console.print(chart)
+            console.print()
+
+
+def _pct(share: float | None) -> float | None:
+    return None if share is None else 100 * share
