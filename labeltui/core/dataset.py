@@ -2,10 +2,12 @@
 
 The index keeps three flat arrays per item (byte offset, byte length, line number) plus a 64-bit
 hash of its id for duplicate detection and look-up; items are decoded on demand with `os.pread`
-and `json.loads`, behind a small LRU cache. Scanning is incremental and resumable: the app scans
-just far enough to show the first item, then lets a background thread index the rest while the
-annotator works (`scan` may be called from one thread at a time; readers may call `item` and
-`len` from another thread meanwhile, the arrays only grow).
+and `json.loads`, behind a small LRU cache. While scanning, the ids met so far are remembered
+compactly (`_Seen`: a few bytes per item, not the ~80 of a Python set of ints). Scanning is
+incremental and resumable: the app scans just far enough to show the first item, then lets a
+background thread index the rest while the annotator works (`scan` may be called from one
+thread at a time; readers may call `item` and `len` from another thread meanwhile, the arrays
+only grow: a duplicate is recognised before its line is added, never removed afterwards).
 
 Errors are found when the scan reaches them (a line that is not a JSON object, an id that is not
 a string or an integer, text that is not UTF-8); they stop the scan and are kept in `error`.
@@ -19,8 +21,9 @@ import json
 import os
 import threading
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from labeltui.core.ids import BadId, item_id
@@ -30,6 +33,8 @@ from labeltui.errors import LabeltuiError
 
 _CHUNK = 4 << 20
 _CACHE_ITEMS = 256
+_FLUSH = 1 << 16
+"""Recent id hashes kept in a Python dict before they move into the sorted NumPy arrays."""
 
 
 def id_hash(value: str) -> int:
@@ -37,6 +42,93 @@ def id_hash(value: str) -> int:
     return int.from_bytes(
         hashlib.blake2b(value.encode(), digest_size=8).digest(), "little", signed=True
     )
+
+
+class _Seen:
+    """The id hashes met so far by a scan: kept items and lines that `where` filtered out.
+
+    A bitmap over the hashes' low bits answers "certainly new" for most lines at the cost of a
+    few Python operations. Only when its bit is set is the hash looked up: among the recent
+    items (a dict, hash -> index of the first item with it), then among the older ones through
+    `order`, their indices sorted by hash (a binary search in the index's own hash array, so no
+    second copy of the hashes). The recent items move into `order` once per `_FLUSH`, an O(n)
+    merge. About 7 bytes per item (a 2 MB bitmap for a million lines, 4 bytes of `order`);
+    NumPy is imported by the first merge only, so a small dataset and the first screen of a
+    large one never load it. Used by the scanning thread only.
+    """
+
+    def __init__(self, size: int):
+        nbits = min(max(1 << (size // 16).bit_length(), 1 << 13), 1 << 28)  # ~16 per item
+        self.mask = nbits - 1
+        self.bits = bytearray(nbits >> 3)
+        self.recent: dict[int, int] = {}
+        """Hash -> index of the first item with it, for the items from `flushed` on."""
+        self.recent_filtered: set[int] = set()
+        self.collided: dict[int, list[int]] = {}
+        """Hash -> the later items that have it with another id (a 64-bit collision: rare)."""
+        self.flushed = 0
+        """Items `order` covers: the first `flushed` ones."""
+        self.order = None  # NumPy array of item indices, sorted by their hashes
+        self.sorted_view: memoryview | None = None
+        """`order` as a memoryview: indexing it from Python is cheap (`bisect` looks it up)."""
+        self.filtered = None  # sorted NumPy int64 array: older hashes that `where` filtered out
+
+    def candidates(self, h: int, hashes: array) -> list[int]:
+        """The indices of the items (among `hashes`) whose id has hash `h`."""
+        found = []
+        first = self.recent.get(h)
+        if first is not None:
+            found.append(first)
+        order = self.sorted_view
+        if order is not None:
+            at = bisect_left(order, h, key=hashes.__getitem__)
+            while at < len(order) and hashes[order[at]] == h:  # several only on a collision
+                found.append(order[at])
+                at += 1
+        if found:
+            found.extend(self.collided.get(h, ()))
+        return sorted(set(found)) if len(found) > 1 else found
+
+    def was_filtered(self, h: int) -> bool:
+        if h in self.recent_filtered:
+            return True
+        if self.filtered is None:
+            return False
+        at = int(self.filtered.searchsorted(h))
+        return at < len(self.filtered) and self.filtered[at] == h
+
+    def flush(self, hashes: array) -> None:
+        """Merge the recent items (from `flushed` to the end of `hashes`) into `order`."""
+        import numpy as np
+
+        count = len(hashes)
+        if self.recent:
+            kind = np.uint32 if count <= 1 << 32 else np.int64
+            view = np.frombuffer(hashes, dtype=np.int64, count=count)
+            new = view[self.flushed :]
+            recent = np.argsort(new).astype(kind)
+            new = new[recent]
+            recent += self.flushed
+            if self.order is None:
+                self.order = recent
+            else:
+                at = np.searchsorted(view[: self.flushed], new, sorter=self.order)
+                self.order = np.insert(self.order.astype(kind, copy=False), at, recent)
+            del view, new, recent
+            self.sorted_view = memoryview(self.order)
+            self.recent.clear()
+        self.flushed = count
+        if self.recent_filtered:
+            total = len(self.recent_filtered)
+            new = np.sort(np.fromiter(self.recent_filtered, dtype=np.int64, count=total))
+            if self.filtered is None:
+                self.filtered = new
+            else:
+                self.filtered = np.insert(self.filtered, np.searchsorted(self.filtered, new), new)
+            self.recent_filtered.clear()
+
+
+_NEW, _DUPLICATE, _COLLISION = "new", "duplicate", "collision"
 
 
 class DatasetIndex:
@@ -71,8 +163,8 @@ class DatasetIndex:
         self._lengths = array("q")
         self._lines = array("q")
         self._hashes = array("q")
-        self._seen: set[int] = set()
-        """Id hashes seen while scanning (ints, not id strings: a million fit in ~60 MB)."""
+        self._seen: _Seen | None = _Seen(self.size)
+        """Id hashes met while scanning (dropped once the scan is complete)."""
         self._pos = 0
         self._line = 0
         self._lock = threading.Lock()
@@ -83,7 +175,6 @@ class DatasetIndex:
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[int, Item] = OrderedDict()
         self._sort_values = array("d")
-        self._filtered_hashes: set[int] = set()
         self.duplicates = 0
         self.filtered_out = 0
         """Items that `where` did not match."""
@@ -148,6 +239,10 @@ class DatasetIndex:
             lines.pop()
         pos = self._pos
         loads = json.loads
+        seen = self._seen
+        assert seen is not None  # dropped only once the scan is complete
+        bits, mask, recent, where = seen.bits, seen.mask, seen.recent, self.where
+        hash_of, text_field, audio_field = id_hash, self.text_field, self.audio_field
         for raw in lines:
             self._line += 1
             start = pos
@@ -166,19 +261,32 @@ class DatasetIndex:
             if not isinstance(obj, dict):
                 return self._fail(f"expected a JSON object, found {_json_type(obj)}")
             try:
-                ident = item_id(obj, self.text_field, self.audio_field)
+                ident = item_id(obj, text_field, audio_field)
             except BadId as exc:
                 return self._fail(str(exc))
-            h = id_hash(ident)
-            if h in self._filtered_hashes or (h in self._seen and self.find(ident) is not None):
-                self.duplicates += 1
-                continue
-            if self.where is not None and not self.where.matches(obj):
-                self._filtered_hashes.add(h)
+            h = hash_of(ident)
+            bit = h & mask
+            word = bit >> 3
+            byte = bits[word]
+            flag = 1 << (bit & 7)
+            if byte & flag:  # a line with these low bits was met before: look closer
+                verdict = self._verdict(seen, h, ident)
+                if verdict is _DUPLICATE:
+                    self.duplicates += 1
+                    continue
+                collision = verdict is _COLLISION
+            else:
+                bits[word] = byte | flag
+                collision = False
+            if where is not None and not where.matches(obj):
+                seen.recent_filtered.add(h)
                 self.filtered_out += 1
                 continue
             index = len(self._starts)
-            self._seen.add(h)
+            if collision:
+                seen.collided.setdefault(h, []).append(index)
+            else:
+                recent[h] = index
             with self._grow:
                 if self.sort is not None:
                     self._sort_values.append(self.sort.value(obj))
@@ -187,12 +295,43 @@ class DatasetIndex:
                 self._lines.append(self._line)
                 self._hashes.append(h)
             if stop is not None and stop(index, ident):
-                self._pos = min(pos, self.size)
-                self._check_complete()
+                self._end_chunk(pos)
                 return True
-        self._pos = min(pos, self.size)
-        self._check_complete()
+        self._end_chunk(pos)
         return False
+
+    def _end_chunk(self, pos: int) -> None:
+        self._pos = min(pos, self.size)
+        seen = self._seen
+        if seen is not None and len(seen.recent) + len(seen.recent_filtered) >= _FLUSH:
+            seen.flush(self._hashes)
+        self._check_complete()
+
+    def _verdict(self, seen: _Seen, h: int, ident: str) -> str:
+        """Whether a line whose id has hash `h` repeats an earlier id (the first line wins).
+
+        A line whose id was filtered out by `where` counts as a duplicate too (by its hash).
+        Items with the same hash are told apart by their ids, read back from the file.
+        """
+        if seen.was_filtered(h):
+            return _DUPLICATE
+        candidates = seen.candidates(h, self._hashes)
+        if not candidates:
+            return _NEW
+        for index in candidates:
+            if self._id_at(index) == ident:
+                return _DUPLICATE
+        return _COLLISION
+
+    def _id_at(self, index: int) -> str:
+        return item_id(self._load(index), self.text_field, self.audio_field)
+
+    def _load(self, index: int) -> dict:
+        start, length = self._starts[index], self._lengths[index]
+        raw = os.pread(self._fd, length, start).strip()
+        if start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        return json.loads(raw)
 
     def _read_long_line(self, pos: int) -> bytes:
         parts = []
@@ -208,8 +347,7 @@ class DatasetIndex:
 
     def _check_complete(self) -> None:
         if self._pos >= self.size:
-            self._seen = set()  # only needed while scanning; look-ups use the hash array
-            self._filtered_hashes = set()
+            self._seen = None  # only needed while scanning; look-ups use the hash array
             if self.sort is not None:
                 self._apply_order(self.sort.order(self._sort_values))
             self.complete = True
@@ -241,11 +379,7 @@ class DatasetIndex:
                 return cached
         if not 0 <= index < len(self._starts):
             raise IndexError(index)
-        start, length = self._starts[index], self._lengths[index]
-        raw = os.pread(self._fd, length, start).strip()
-        if start == 0 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        obj = json.loads(raw)
+        obj = self._load(index)
         text = obj.get(self.text_field) if self.text_field else None
         if text is not None and not isinstance(text, str):
             text = json.dumps(text, ensure_ascii=False)
@@ -281,6 +415,35 @@ class DatasetIndex:
             if self.item(index).id == ident:
                 return index
         return None
+
+    def count_ids(self, ids: Iterable[str]) -> int:
+        """How many of `ids` (distinct) name an indexed item, compared by hash.
+
+        Reads the hash array in blocks through a view: no copy of it and no sort of it.
+        """
+        import numpy as np
+
+        wanted = np.fromiter(map(id_hash, ids), dtype=np.int64)
+        if not len(wanted):
+            return 0
+        wanted, counts = np.unique(wanted, return_counts=True)
+        hit = np.zeros(len(wanted), dtype=bool)
+        step = 1 << 16
+        start = 0
+        while True:
+            with self._grow:
+                end = min(start + step, len(self._hashes))
+                if start >= end:
+                    break
+                view = np.frombuffer(
+                    self._hashes, dtype=np.int64, count=end - start, offset=start * 8
+                )
+                at = np.searchsorted(wanted, view)
+                at[at == len(wanted)] = 0
+                hit[at[wanted[at] == view]] = True
+                del view  # release the buffer before the scanner may grow the array again
+            start = end
+        return int(counts[hit].sum())
 
     def hashes(self):  # type: ignore[no-untyped-def]
         """A copy of the id hashes of the items indexed so far, as a NumPy array."""

@@ -187,12 +187,7 @@ class Session:
         if self._done is None:
             if not self.index.complete:
                 return min(len(self.store.current), max(len(self.index), 1))
-            import numpy as np
-
-            from labeltui.core.dataset import id_hash
-
-            ids = np.fromiter((id_hash(i) for i in self.store.current), dtype=np.int64)
-            self._done = int(np.isin(ids, self.index.hashes()).sum())
+            self._done = self.index.count_ids(self.store.current)
         return self._done
 
     def progress(self) -> Progress:
