@@ -89,34 +89,40 @@ class AnnotationStore:
             ) from None
 
     def _replay(self) -> None:
-        size = os.fstat(self._fd).st_size
-        data = os.pread(self._fd, size, 0) if size else b""
-        end = data.rfind(b"\n") + 1
-        if end < len(data):
-            self._move_torn_tail(data[end:], end)
-            data = data[:end]
-        for number, raw in enumerate(data.split(b"\n"), start=1):
-            raw = raw.strip()
-            if not raw:
-                continue
-            try:
-                obj = json.loads(raw)
-            except ValueError:
-                raise LabeltuiError(
-                    "not a JSON line; an annotation file holds one JSON object per line",
-                    self.path,
-                    number,
-                ) from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("_id"), str):
-                raise LabeltuiError(
-                    "not an annotation line (it needs an '_id'); is this the dataset?",
-                    self.path,
-                    number,
-                )
-            labels = obj.get("labels")
-            self.current[obj["_id"]] = Record(
-                labels if isinstance(labels, dict) else {}, str(obj.get("_status", "done"))
+        # Line by line, never the whole file at once: a big file's bytes would otherwise sit in
+        # memory twice (the data and its lines) next to the records kept.
+        end = 0  # just after the last complete line
+        with os.fdopen(os.dup(self._fd), "rb", buffering=1 << 20) as lines:
+            lines.seek(0)
+            for number, raw in enumerate(lines, start=1):
+                if not raw.endswith(b"\n"):
+                    self._move_torn_tail(raw, end)
+                    break
+                end += len(raw)
+                self._replay_line(raw, number)
+
+    def _replay_line(self, raw: bytes, number: int) -> None:
+        raw = raw.strip()
+        if not raw:
+            return
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            raise LabeltuiError(
+                "not a JSON line; an annotation file holds one JSON object per line",
+                self.path,
+                number,
+            ) from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("_id"), str):
+            raise LabeltuiError(
+                "not an annotation line (it needs an '_id'); is this the dataset?",
+                self.path,
+                number,
             )
+        labels = obj.get("labels")
+        self.current[obj["_id"]] = Record(
+            labels if isinstance(labels, dict) else {}, str(obj.get("_status", "done"))
+        )
 
     def _move_torn_tail(self, tail: bytes, keep: int) -> None:
         torn = self.path.with_name(self.path.name + ".torn")
