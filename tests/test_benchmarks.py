@@ -1,0 +1,37 @@
+"""The benchmark scripts still run (small sizes); `pytest -m slow` runs this, CI does not."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+CASES = {
+    "keys.py": (["--items", "20"], "median"),
+    "span_keys.py": (["--chars", "2000", "--keys", "20"], "median"),
+    "audio_open.py": (["--minutes", "0.5"], "s"),
+    "agree.py": (["--items", "3000", "--runs", "1"], "agree"),
+    "open_large.py": (["--lines", "3000", "--runs", "1"], "ratio"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted(CASES))
+def test_benchmark_script_runs(script):
+    if script == "open_large.py" and shutil.which("tmux") is None:
+        pytest.skip("needs tmux")
+    args, expected = CASES[script]
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=BENCH.parent,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert expected in done.stdout
