@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from labeltui import __version__
+from labeltui.commands.options import WhereOption
 from labeltui.errors import LabeltuiError
 
 
@@ -86,12 +87,7 @@ def annotate(
             "--out", "-o", help="Annotation file (default: <dataset stem>.<annotator>.jsonl)."
         ),
     ] = None,
-    where: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--where", help="Only items whose FIELD equals VALUE (FIELD=VALUE; repeatable)."
-        ),
-    ] = None,
+    where: WhereOption = None,
     sort: Annotated[
         str | None,
         typer.Option(

@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from labeltui.commands.options import WhereOption
+
 
 def review(
     files: Annotated[
@@ -58,12 +60,7 @@ def review(
             "(default: most disagreement first).",
         ),
     ] = None,
-    where: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--where", help="Only items whose FIELD equals VALUE (FIELD=VALUE; repeatable)."
-        ),
-    ] = None,
+    where: WhereOption = None,
     tolerance: Annotated[
         float,
         typer.Option(
