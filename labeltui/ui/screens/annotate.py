@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -22,7 +21,8 @@ from labeltui.core.display import visible
 from labeltui.core.schema import RESERVED_KEYS, Task
 from labeltui.core.session import Session
 from labeltui.errors import LabeltuiError
-from labeltui.ui.screens.help import HelpScreen, key_label
+from labeltui.ui.screens.help import key_label
+from labeltui.ui.screens.labelling import LabellingScreen
 from labeltui.ui.screens.prompt import PromptScreen
 from labeltui.ui.widgets.status_bar import status_text
 from labeltui.ui.widgets.task_editor import TaskEditor
@@ -43,7 +43,7 @@ def editor_for(task: Task) -> TaskEditor:
     return AudioEditor(task, id=f"task-{task.name}")
 
 
-class AnnotateScreen(Screen[None]):
+class AnnotateScreen(LabellingScreen):
     """Shows the session's current item and saves answers."""
 
     BINDINGS = [
@@ -61,13 +61,13 @@ class AnnotateScreen(Screen[None]):
         Binding("down", "scroll_text(1)", "Scroll text down", id="scroll_down", show=False),
     ]
 
+    @property
+    def navigator(self) -> Session:
+        return self.session
+
     def __init__(self, session: Session) -> None:
-        super().__init__()
+        super().__init__(session.schema)
         self.session = session
-        self.schema = session.schema
-        self.editors: list[TaskEditor] = [editor_for(task) for task in self.schema.tasks]
-        self.text_in_editor = any(task.kind == "spans" for task in self.schema.tasks)
-        self.audio = any(task.kind == "audio_marks" for task in self.schema.tasks)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -210,9 +210,6 @@ class AnnotateScreen(Screen[None]):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def labels(self) -> dict:
-        return {editor.task.name: editor.value() for editor in self.editors}
-
     def action_save(self) -> None:
         self._save("done")
 
@@ -234,29 +231,11 @@ class AnnotateScreen(Screen[None]):
             hint = f"{left} items have no annotation yet (ctrl+u finds them)." if left > 0 else ""
             self.notify(f"Saved the last item. {hint}".strip(), timeout=5)
 
-    def action_next(self) -> None:
-        if self.session.next():
-            self.show_item()
-
-    def action_previous(self) -> None:
-        if self.session.previous():
-            self.show_item()
-
     def action_next_unlabelled(self) -> None:
         if self.session.next_unlabelled():
             self.show_item()
         else:
             self.notify("Every item has an annotation.", timeout=3)
-
-    def action_undo(self) -> None:
-        focused = self.focused
-        if isinstance(focused, TaskEditor) and focused.undo():
-            return
-        if self.session.undo():
-            self.show_item()
-            self.notify("Undid the last save.", timeout=2)
-        else:
-            self.notify("Nothing to undo.", timeout=2)
 
     def action_goto(self) -> None:
         total = len(self.session.index)
@@ -297,28 +276,13 @@ class AnnotateScreen(Screen[None]):
         else:
             self.notify(f"No item contains {self.session.last_search!r}.", timeout=3)
 
-    def action_scroll_text(self, lines: int) -> None:
-        if not self.text_in_editor:
-            self.query_one("#item-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.schema, self.key_groups()))
-
     def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Every key the annotator can press, grouped, for the help screen."""
         groups = []
         app_keys = [(key_label(b.key), b.description) for b in self.BINDINGS]  # type: ignore[union-attr]
         app_keys.append(("^q", "Quit (every save is already on disk)"))
         groups.append(("Items", app_keys))
-        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
-            rows = [
-                (label.key, f"{label.name}" + (f" — {label.hint}" if label.hint else ""))
-                for label in task.labels
-            ]
-            for binding in getattr(editor, "BINDINGS", []):
-                if hasattr(binding, "key"):
-                    rows.append((key_label(binding.key), binding.description))
-            groups.append((f"Task {task.name} ({task.kind.replace('_', ' ')})", rows))
+        groups.extend(self.task_key_groups())
         return groups
 
 

@@ -17,15 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from labeltui.core.display import visible
 from labeltui.core.review import Review
 from labeltui.core.schema import RESERVED_KEYS
 from labeltui.errors import LabeltuiError
-from labeltui.ui.screens.annotate import _meta_text, editor_for
-from labeltui.ui.screens.help import HelpScreen, key_label
+from labeltui.ui.screens.annotate import _meta_text
+from labeltui.ui.screens.help import key_label
+from labeltui.ui.screens.labelling import LabellingScreen
 from labeltui.ui.widgets.review_panel import ReviewPanel
 from labeltui.ui.widgets.task_editor import TaskEditor
 
@@ -54,7 +54,7 @@ _ACCEPT = [
 ]
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(LabellingScreen):
     """Shows the review's current item and writes the reviewer's answers to the gold file."""
 
     BINDINGS = [
@@ -80,13 +80,13 @@ class ReviewScreen(Screen[None]):
         Binding("down", "scroll_text(1)", "Scroll text down", id="review.scroll_down", show=False),
     ]
 
+    @property
+    def navigator(self) -> Review:
+        return self.review
+
     def __init__(self, review: Review) -> None:
-        super().__init__()
+        super().__init__(review.schema)
         self.review = review
-        self.schema = review.schema
-        self.editors: list[TaskEditor] = [editor_for(task) for task in self.schema.tasks]
-        self.text_in_editor = any(task.kind == "spans" for task in self.schema.tasks)
-        self.audio = any(task.kind == "audio_marks" for task in self.schema.tasks)
         self.pending_accept = False
         """`ctrl+a` was pressed: the next key is an annotator's number."""
         self.panel = ReviewPanel(
@@ -144,9 +144,6 @@ class ReviewScreen(Screen[None]):
         )
         self.query_one("#review-scroll", VerticalScroll).scroll_home(animate=False)
         self.refresh_answers()
-
-    def labels(self) -> dict:
-        return {editor.task.name: editor.value() for editor in self.editors}
 
     def refresh_answers(self) -> None:
         """The panel's `✓` marks, the header and the status line follow the editors."""
@@ -266,36 +263,11 @@ class ReviewScreen(Screen[None]):
             message += " Every item in the queue is reviewed (ctrl+q quits)."
         self.notify(message, timeout=3)
 
-    def action_next(self) -> None:
-        if self.review.next():
-            self.show_item()
-
-    def action_previous(self) -> None:
-        if self.review.previous():
-            self.show_item()
-
     def action_next_unreviewed(self) -> None:
         if self.review.next_unreviewed():
             self.show_item()
         else:
             self.notify("Every item in the queue is reviewed.", timeout=3)
-
-    def action_undo(self) -> None:
-        focused = self.focused
-        if isinstance(focused, TaskEditor) and focused.undo():
-            return
-        if self.review.undo():
-            self.show_item()
-            self.notify("Undid the last save.", timeout=2)
-        else:
-            self.notify("Nothing to undo.", timeout=2)
-
-    def action_scroll_text(self, lines: int) -> None:
-        if not self.text_in_editor:
-            self.query_one("#item-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.schema, self.key_groups()))
 
     def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Every key the reviewer can press, grouped, for the help screen."""
@@ -314,13 +286,5 @@ class ReviewScreen(Screen[None]):
         ]
         review.append(("^q", "Quit (every save is already on disk)"))
         groups = [("Review", review)]
-        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
-            rows = [
-                (label.key, f"{label.name}" + (f" — {label.hint}" if label.hint else ""))
-                for label in task.labels
-            ]
-            for binding in getattr(editor, "BINDINGS", []):
-                if hasattr(binding, "key"):
-                    rows.append((key_label(binding.key), binding.description))
-            groups.append((f"Task {task.name} ({task.kind.replace('_', ' ')})", rows))
+        groups.extend(self.task_key_groups())
         return groups
