@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 from labeltui.core.formats.files import type_name
 from labeltui.core.ids import BadId, item_id
 from labeltui.core.items import Item
+from labeltui.core.moving import Moving
 from labeltui.core.schema import Schema, Task
 from labeltui.core.selection import SortKey, Where
 from labeltui.core.store import META_KEYS, AnnotationStore
@@ -458,7 +459,7 @@ def default_gold(first: str | Path) -> Path:
 
 
 @dataclass
-class Review:
+class Review(Moving):
     """The reviewer walking the queue; every save is on disk before the next item shows."""
 
     loaded: Loaded
@@ -528,30 +529,15 @@ class Review:
 
     # -- moving --------------------------------------------------------------------------------
 
-    def go(self, position: int) -> bool:
-        if self.empty:
-            return False
-        position = max(0, min(position, len(self.queue) - 1))
-        changed = position != self.position
-        self.position = position
-        if changed:
-            self.shown_at = time.monotonic()
-        return changed
+    def item_count(self) -> int:
+        return len(self.queue)
 
-    def next(self) -> bool:
-        return self.go(self.position + 1)
-
-    def previous(self) -> bool:
-        return self.go(self.position - 1)
+    def item_id(self, position: int) -> str:
+        return self.queue[position].id
 
     def next_unreviewed(self) -> bool:
         """Go to the next queue item without a gold line (after this one, then wrapping)."""
-        total = len(self.queue)
-        for step in range(1, total + 1):
-            candidate = (self.position + step) % total
-            if not self.store.is_done(self.queue[candidate].id):
-                return self.go(candidate)
-        return False
+        return self.next_without_line()
 
     def resume(self) -> int:
         """Start at the first queue item without a gold line (the last item when none)."""

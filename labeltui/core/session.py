@@ -14,6 +14,7 @@ from typing import Any
 
 from labeltui.core.dataset import DatasetIndex
 from labeltui.core.items import Item
+from labeltui.core.moving import Moving
 from labeltui.core.schema import Schema, load_schema
 from labeltui.core.selection import SortKey, Where
 from labeltui.core.store import AnnotationStore, default_output
@@ -35,7 +36,7 @@ class Progress:
 
 
 @dataclass
-class Session:
+class Session(Moving):
     """One annotator working through one dataset."""
 
     index: DatasetIndex
@@ -102,31 +103,15 @@ class Session:
 
     # -- moving --------------------------------------------------------------------------------
 
-    def go(self, position: int) -> bool:
-        """Show item `position` (clamped to the indexed items); True when it changed."""
-        if self.empty:
-            return False
-        position = max(0, min(position, len(self.index) - 1))
-        changed = position != self.position
-        self.position = position
-        if changed:
-            self.shown_at = time.monotonic()
-        return changed
+    def item_count(self) -> int:
+        return len(self.index)
 
-    def next(self) -> bool:
-        return self.go(self.position + 1)
-
-    def previous(self) -> bool:
-        return self.go(self.position - 1)
+    def item_id(self, position: int) -> str:
+        return self.index.item(position).id
 
     def next_unlabelled(self) -> bool:
         """Go to the next item without a current line, wrapping around once."""
-        total = len(self.index)
-        for step in range(1, total + 1):
-            candidate = (self.position + step) % total
-            if not self.store.is_done(self.index.item(candidate).id):
-                return self.go(candidate)
-        return False
+        return self.next_without_line()
 
     def search(self, needle: str | None = None) -> bool:
         """Go to the next item whose text contains `needle` (case-insensitive), wrapping."""
