@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +14,9 @@ from textual.widgets import Static
 
 from labeltui.core.display import visible
 from labeltui.core.schema import Schema
+
+if TYPE_CHECKING:
+    from rich.markdown import Markdown
 
 
 def key_label(key: str) -> str:
@@ -70,7 +75,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(visible(title), style="bold underline"))
             if self.schema.instructions.strip():
                 yield Static(Text("Guidelines", style="bold"))
-                yield Static(Text(visible(self.schema.instructions.strip())), id="help-guide")
+                yield Static(_guidelines(self.schema.instructions), id="help-guide")
             yield Static(self._keys(), id="help-keys")
 
     def _keys(self) -> Table:
@@ -86,3 +91,12 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _guidelines(instructions: str) -> Markdown:
+    """The schema's instructions as Markdown, so paragraphs reflow to the screen and lists
+    read as lists (the schema is the project's own file, unlike dataset text, which is never
+    interpreted); control characters are still shown as stand-ins."""
+    from rich.markdown import Markdown
+
+    return Markdown(visible(instructions.strip()))
