@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from labeltui import __version__
-from labeltui.commands.options import WhereOption
+from labeltui.commands.options import SchemaOption, WhereOption
 from labeltui.errors import LabeltuiError
 
 
@@ -56,11 +56,6 @@ def _root(
     ] = False,
 ) -> None:
     """Keyboard-driven data annotation in the terminal: JSONL in, JSONL out."""
-
-
-SchemaOption = Annotated[
-    Path, typer.Option("--schema", "-s", help="The YAML label schema.", show_default=False)
-]
 
 
 def default_annotator() -> str:

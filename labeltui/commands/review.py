@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from labeltui.commands.options import WhereOption
+from labeltui.commands.options import MaybeSchemaOption, WhereOption
 
 
 def review(
@@ -25,10 +25,7 @@ def review(
             show_default=False,
         ),
     ] = None,
-    schema: Annotated[
-        Path | None,
-        typer.Option("--schema", "-s", help="The YAML label schema.", show_default=False),
-    ] = None,
+    schema: MaybeSchemaOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -73,7 +70,8 @@ def review(
     Example: labeltui review tickets.ann.jsonl tickets.bob.jsonl --schema tickets.schema.yaml
     """
     from labeltui.cli import default_annotator
-    from labeltui.core.review import load_review, open_review
+    from labeltui.core.review import open_review
+    from labeltui.core.review_load import load_review
     from labeltui.core.schema import load_schema
     from labeltui.errors import LabeltuiError
 

@@ -150,20 +150,3 @@ def test_help_at_80x24_lists_keys_and_instructions(tmp_path, tmux_factory):
     t.wait_for("ticket number 0")
     t.send("C-q")
     assert t.exit_status() == 0
-
-
-def test_a_second_app_on_the_same_file_is_refused_with_one_line(tmp_path, tmux_factory):
-    write(tmp_path, tickets(2), TRIAGE)
-    args = ["annotate", "data.jsonl", "-s", "schema.yaml", "-a", "ann"]
-    first = tmux_factory(args, tmp_path)
-    first.wait_for("ticket number 0")
-    second = tmux_factory(args, tmp_path)
-    assert second.exit_status() == 3
-    message = [line for line in second.screen().splitlines() if line.startswith("labeltui:")]
-    assert len(message) == 1 and "data.ann.jsonl" in message[0]
-    assert "Traceback" not in second.screen()
-    first.send("1")
-    first.wait_for("ticket number 1")
-    first.send("C-q")
-    assert first.exit_status() == 0
-    assert len(lines(tmp_path / "data.ann.jsonl")) == 1

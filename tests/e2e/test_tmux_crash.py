@@ -11,7 +11,9 @@ import json
 import os
 import re
 import signal
+import threading
 import time
+from pathlib import Path
 
 import pytest
 from test_tmux_annotate import TRIAGE, tickets, write
@@ -90,3 +92,53 @@ def test_sigkill_at_three_moments_loses_nothing_confirmed(tmp_path, tmux_factory
     t.send("C-q")
     assert t.exit_status() == 0
     assert not (tmp_path / "data.ann.jsonl.torn").exists()
+
+
+def test_sigkill_during_a_burst_of_20_keys(tmp_path, tmux_factory):
+    """Twenty label keys in one burst, SIGKILL while the app works through them.
+
+    The position on screen just before the kill is a lower bound: every item before it was
+    confirmed. The app may have saved a few more than it drew (a save comes before its frame),
+    so the count is at least that and at most the keys sent, always the first items in order.
+    """
+    write(tmp_path, tickets(40), TRIAGE)
+    out = tmp_path / "data.ann.jsonl"
+    t = tmux_factory(ARGS, tmp_path)
+    t.wait_for("ticket number 0 body")
+    pane_pid = int(t.tmux("list-panes", "-t", "e2e", "-F", "#{pane_pid}").split()[0])
+    pid = t.app_pid()
+    assert pid != pane_pid and pid_alive(pid)
+    assert b"labeltui" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    # The keys go one `send-keys` at a time (a fast typist, ~200 keys/s), so the kill lands
+    # in the middle of the burst rather than before or after it.
+    killed = threading.Event()
+
+    def typist() -> None:
+        for _ in range(20):
+            if killed.is_set():
+                return
+            t.send("1")
+
+    sender = threading.Thread(target=typist)
+    sender.start()
+    shown = 1
+    deadline = time.monotonic() + 10
+    while shown < 6 and time.monotonic() < deadline:
+        shown = position(t.screen())
+    os.kill(pid, signal.SIGKILL)
+    killed.set()
+    sender.join()
+    assert t.exit_status() == 128 + signal.SIGKILL
+
+    saved = parsed(out)
+    n = len(saved)
+    assert shown - 1 <= n <= 20, (shown, n)
+    assert [r["_id"] for r in saved] == [f"t{i}" for i in range(n)]
+    assert all(r["labels"] == {"team": "billing"} and r["_status"] == "done" for r in saved)
+
+    t = tmux_factory(ARGS, tmp_path)
+    screen = t.wait_for(f"ticket number {n} body")
+    assert position(screen) == n + 1
+    t.send("C-q")
+    assert t.exit_status() == 0
+    assert len(parsed(out)) == n

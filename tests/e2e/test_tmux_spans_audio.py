@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 
 import numpy as np
 import pytest
@@ -60,6 +62,28 @@ def test_a_span_selected_by_keys_is_saved_with_code_point_offsets(tmp_path, tmux
         assert text[span["start"] : span["end"]] == span["text"]
 
 
+NO_DEVICE = """\
+# Stands in for sounddevice on a machine without an output device (PortAudio finds none), so
+# the test is the same on a laptop with speakers as over SSH or in CI.
+class PortAudioError(Exception):
+    pass
+
+
+def query_devices(*args, **kwargs):
+    raise PortAudioError("Error querying device -1")
+"""
+
+#: The audio editor's cursor steps (core/audio/marks.py): a 1-2-5 series of seconds.
+NICE = sorted({round(m * 10**e, 3) for e in range(-3, 3) for m in (1, 2, 5)})
+
+
+def cursor_time(screen: str) -> float:
+    """The cursor time of the status line, `0:01.150 / 0:03.000`, in seconds."""
+    match = re.search(r"(\d+):(\d\d\.\d{3}) / 0:03\.000", screen)
+    assert match, screen
+    return int(match.group(1)) * 60 + float(match.group(2))
+
+
 def test_audio_marks_by_keys_are_saved_at_the_cursor_times(tmp_path, tmux_factory):
     rate = 16000
     t_axis = np.arange(3 * rate) / rate
@@ -68,24 +92,49 @@ def test_audio_marks_by_keys_are_saved_at_the_cursor_times(tmp_path, tmux_factor
         json.dumps({"id": "a1", "audio": "clip.wav"}) + "\n" + json.dumps({"id": "a2"}) + "\n"
     )
     (tmp_path / "audio.yaml").write_text(AUDIO)
-    # No sound device here (and sounddevice may be missing): space must say so, not crash.
-    t = tmux_factory(["annotate", "audio.jsonl", "-s", "audio.yaml", "-a", "ann"], tmp_path)
+    (tmp_path / "nosound").mkdir()
+    (tmp_path / "nosound" / "sounddevice.py").write_text(NO_DEVICE)
+    env = {"PYTHONPATH": str(tmp_path / "nosound")}
+    args = ["annotate", "audio.jsonl", "-s", "audio.yaml", "-a", "ann"]
+    t = tmux_factory(args, tmp_path, env=env)
     screen = t.wait_for("0:00.000 / 0:03.000")
-    step = float(screen.split("step ")[1].split("s")[0])
+    # The small step is about one screen column (3 s over ~100 columns); the status line says
+    # which one the editor chose, and the large step is the next 1-2-5 value of ten of them.
+    step = float(re.search(r"step ([\d.]+)s", screen).group(1))
+    assert step in NICE and 3.0 / 200 <= step <= 3.0 / 40, step
+    large = min(s for s in NICE if s >= 10 * step - 1e-9)
     t.send("Right", "Right", "Right", "c")  # a click point at 3 steps
     t.wait_for("marked click")
     t.send("[", "Right", "Right", "]", "s")  # speech from 3 to 5 steps
     t.wait_for("marked speech")
+    t.send("S-Right")  # one large step on
+    five = round(5 * step, 3)
+    assert cursor_time(t.wait_for(f"{five + large:.3f} / 0:03")) == pytest.approx(five + large)
+    t.send("c")
+    t.wait_for("marked click at")
+
+    # No sound device: space says so in the status line, once, and everything goes on.
     t.send("Space")
-    screen = t.wait_for("sound")  # "no sound device" or why playback is unavailable
+    screen = t.wait_for("no sound device")
+    t.send("Space")
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:  # the second press adds no second message or toast
+        screen = t.screen()
+        assert screen.count("no sound device") == 1, screen
+        time.sleep(0.05)
     assert "Traceback" not in screen
+    t.send("Left")  # still working: the cursor moves and the message goes
+    t.wait_for(f"{five + large - step:.3f} / 0:03")
+    t.wait_gone("no sound device")
     t.send("Enter")
     t.wait_for("item a2")
     t.send("C-q")
     assert t.exit_status() == 0
     (saved,) = lines(tmp_path / "audio.ann.jsonl")
-    three, five = round(3 * step, 3), round(5 * step, 3)
+    three = round(3 * step, 3)
+    far = round(five + large, 3)
     assert saved["labels"]["events"] == [
         {"start": three, "end": three, "label": "click"},
         {"start": three, "end": five, "label": "speech"},
+        {"start": far, "end": far, "label": "click"},
     ]

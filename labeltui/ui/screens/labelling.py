@@ -1,25 +1,87 @@
-"""What the annotate and review screens share: editors, moving, undo, scrolling and help.
+"""What the annotate and review screens share: bindings, layout, editors, moving, saving, help.
 
 A subclass names the core object that moves between items and undoes saves as `navigator` (a
-`Session` or a `Review`), and defines `show_item` and `key_groups`.
+`Session` or a `Review`), and defines `show_item`, `save_labels`, `saved` and `item_keys`.
+Label keys are printable characters no widget consumed: the app hands them to `label_key`
+once the keys typed before them have acted, and they go to the focused editor when its task
+has the key, else to the first editor whose task has it.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import json
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from textual.containers import VerticalScroll
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.events import Key
 from textual.screen import Screen
+from textual.widgets import Footer, Static
 
-from labeltui.core.schema import Schema
+from labeltui.core.display import visible
+from labeltui.core.items import Item
+from labeltui.core.schema import RESERVED_KEYS, Schema, Task
+from labeltui.errors import LabeltuiError
 from labeltui.ui.screens.help import HelpScreen, key_label
 from labeltui.ui.widgets.task_editor import TaskEditor
 
+QUIT_KEY = ("^q", "Quit (every save is already on disk)")
+
 
 class Navigator(Protocol):
+    position: int
+
+    @property
+    def empty(self) -> bool: ...
     def next(self) -> bool: ...
     def previous(self) -> bool: ...
     def undo(self) -> bool: ...
+
+
+def labelling_bindings(
+    prefix: str,
+    unseen: tuple[str, str],
+    after_save: list[Binding] | None = None,
+    after_undo: list[Binding] | None = None,
+) -> list[Binding]:
+    """The keys both screens have, in footer order; binding ids start with `prefix`.
+
+    `unseen` is ctrl+u's (action, description): the next item without an answer.
+    """
+    action, description = unseen
+    return [
+        Binding("question_mark,f1", "help", "Help", id=f"{prefix}help", key_display="?"),
+        Binding("enter", "save", "Save+next", id=f"{prefix}save"),
+        *(after_save or []),
+        Binding("pagedown", "next", "Next", id=f"{prefix}next"),
+        Binding("pageup", "previous", "Prev", id=f"{prefix}previous", show=False),
+        Binding("ctrl+u", action, description, id=f"{prefix}{action}", show=False),
+        Binding("ctrl+k", "skip", "Skip", id=f"{prefix}skip"),
+        Binding("ctrl+z", "undo", "Undo", id=f"{prefix}undo"),
+        *(after_undo or []),
+        Binding("up", "scroll_text(-1)", "Scroll text up", id=f"{prefix}scroll_up", show=False),
+        Binding(
+            "down", "scroll_text(1)", "Scroll text down", id=f"{prefix}scroll_down", show=False
+        ),
+    ]
+
+
+def editor_for(task: Task) -> TaskEditor:
+    """The editor widget for a task's kind (imported on demand)."""
+    if task.kind in ("choice", "multi_choice"):
+        from labeltui.ui.widgets.choice_editor import ChoiceEditor
+
+        return ChoiceEditor(task, id=f"task-{task.name}")
+    if task.kind == "spans":
+        from labeltui.ui.widgets.span_editor import SpanEditor
+
+        return SpanEditor(task, id=f"task-{task.name}")
+    from labeltui.ui.widgets.audio_editor import AudioEditor
+
+    return AudioEditor(task, id=f"task-{task.name}")
 
 
 class LabellingScreen(Screen[None]):
@@ -27,8 +89,6 @@ class LabellingScreen(Screen[None]):
 
     def __init__(self, schema: Schema) -> None:
         super().__init__()
-        from labeltui.ui.screens.annotate import editor_for
-
         self.schema = schema
         self.editors: list[TaskEditor] = [editor_for(task) for task in schema.tasks]
         self.text_in_editor = any(task.kind == "spans" for task in schema.tasks)
@@ -42,11 +102,112 @@ class LabellingScreen(Screen[None]):
     def show_item(self) -> None:
         raise NotImplementedError
 
-    def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+    def save_labels(self, status: str) -> Any:
+        """Save the editors' labels with `status` (a LabeltuiError: nothing was saved)."""
+        raise NotImplementedError
+
+    def saved(self, status: str, result: Any, moved: bool) -> None:
+        """After a save and the next item shown: `result` is `save_labels`'s."""
+        raise NotImplementedError
+
+    def item_keys(self) -> tuple[str, list[tuple[str, str]]]:
+        """The help screen's first group: its title and (key, what it does) rows."""
         raise NotImplementedError
 
     def labels(self) -> dict:
         return {editor.task.name: editor.value() for editor in self.editors}
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose_text(self) -> ComposeResult:
+        """The item's text (unless an editor draws it) and its other fields on one line."""
+        if not self.text_in_editor:
+            with VerticalScroll(id="item-scroll", classes="short" if self.audio else ""):
+                yield Static(id="item-text", markup=False)
+        yield Static(id="meta", markup=False)
+
+    def compose_editors(self, title: Callable[[Task], str | None]) -> ComposeResult:
+        """The task editors (each under `title(task)` unless None), the status line, footer."""
+        fills = self.text_in_editor or self.audio
+        with Vertical(id="editors", classes="fill" if fills else ""):
+            for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+                heading = title(task)
+                if heading is not None:
+                    yield Static(Text(visible(heading)), classes="editor-title")
+                yield editor
+        yield Static(id="status", markup=False)
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.show_item()
+        if self.editors:
+            self.editors[0].focus()
+        self.mounted()
+
+    def mounted(self) -> None:
+        """What a screen does once the first item shows."""
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def show_fields(
+        self, item: Item, values: dict, body: str, text_shown: bool, meta_prefix: str = ""
+    ) -> None:
+        """Load the editors, show `body` as the item's text and the item's other fields."""
+        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+            editor.load(item, values.get(task.name))
+        if not self.text_in_editor:
+            self.query_one("#item-text", Static).update(Text(visible(body)))
+            scroll = self.query_one("#item-scroll", VerticalScroll)
+            scroll.scroll_home(animate=False)
+            scroll.display = text_shown
+        meta = meta_text(item.data, self.schema.text_field, self.schema.audio_field)
+        meta = f"{meta_prefix}  ·  {meta}" if meta_prefix and meta else meta_prefix or meta
+        self.query_one("#meta", Static).update(
+            Text(visible(meta), no_wrap=True, overflow="ellipsis")
+        )
+
+    # -- label keys ----------------------------------------------------------------------------
+
+    def press_label_key(self, event: Key, first_only: bool = False) -> bool:
+        """Give a label's key to an editor, the focused one first; True when one used it.
+
+        With `first_only`, only the first editor whose task has the key may use it.
+        """
+        char = event.character
+        if not char or not char.isprintable() or char in RESERVED_KEYS:
+            return False
+        focused = self.focused
+        for editor in sorted(self.editors, key=lambda e: e is not focused):
+            if editor.task.label_for_key(char) is None:
+                continue
+            if editor.press_label(char):
+                event.stop()
+                event.prevent_default()
+                return True
+            if first_only:
+                return False
+        return False
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self._save("done")
+
+    def action_skip(self) -> None:
+        self._save("skipped")
+
+    def _save(self, status: str) -> None:
+        navigator = self.navigator
+        if navigator.empty:
+            return
+        before = navigator.position
+        try:
+            result = self.save_labels(status)
+        except LabeltuiError as exc:  # e.g. a full disk: nothing was saved, say so and stay
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self.show_item()
+        self.saved(status, result, moved=navigator.position != before)
 
     def action_next(self) -> None:
         if self.navigator.next():
@@ -71,8 +232,23 @@ class LabellingScreen(Screen[None]):
         if not self.text_in_editor:
             self.query_one("#item-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
 
+    # -- help ------------------------------------------------------------------------------
+
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.schema, self.key_groups()))
+
+    def binding_keys(self, skip: Callable[[Binding], bool] = lambda b: False) -> list:
+        """(key, description) of the screen's bindings, as the help screen lists them."""
+        return [
+            (key_label(b.key), b.description)
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and not skip(b)
+        ]
+
+    def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every key the user can press, grouped, for the help screen."""
+        title, rows = self.item_keys()
+        return [(title, [*rows, QUIT_KEY]), *self.task_key_groups()]
 
     def task_key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Each task's label keys and editor keys, for the help screen."""
@@ -87,3 +263,18 @@ class LabellingScreen(Screen[None]):
                     rows.append((key_label(binding.key), binding.description))
             groups.append((f"Task {task.name} ({task.kind.replace('_', ' ')})", rows))
         return groups
+
+
+def meta_text(data: dict, text_field: str, audio_field: str) -> str:
+    """The item's other fields on one compact line."""
+    parts = []
+    for key, value in data.items():
+        if key in (text_field, "labels") or key.startswith("_"):
+            continue
+        shown = value if isinstance(value, str) else compact(value)
+        parts.append(f"{key}: {shown}")
+    return "  ·  ".join(parts)
+
+
+def compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)

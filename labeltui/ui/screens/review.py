@@ -1,10 +1,11 @@
 """The review screen: the item, every annotator's answer side by side, and the gold editors.
 
-`core.review.Review` decides; this screen composes and routes keys. The task editors are the
-annotate screen's own (`editor_for`), pre-filled with the gold line when the item was reviewed
-before, else with the majority answer. Label keys edit them as when annotating. Taking an
-annotator's answer uses keys no schema can hold: `alt+1`…`alt+9`, or `ctrl+a` then `1`…`9`
-for terminals whose alt key does not reach the app; digits stay free for label keys.
+`core.review.Review` decides; this screen composes and routes keys. The task editors, the layout
+and the keys it shares with the annotate screen come from `labelling.LabellingScreen`; the
+editors are pre-filled with the gold line when the item was reviewed before, else with the
+majority answer. Label keys edit them as when annotating. Taking an annotator's answer uses keys
+no schema can hold: `alt+1`…`alt+9`, or `ctrl+a` then `1`…`9` for terminals whose alt key does
+not reach the app; digits stay free for label keys.
 """
 
 from __future__ import annotations
@@ -15,17 +16,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.events import Key
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from labeltui.core.display import visible
 from labeltui.core.review import Review
-from labeltui.core.schema import RESERVED_KEYS
-from labeltui.errors import LabeltuiError
-from labeltui.ui.screens.annotate import _meta_text
-from labeltui.ui.screens.help import key_label
-from labeltui.ui.screens.labelling import LabellingScreen
+from labeltui.core.schema import Task
+from labeltui.ui.screens.labelling import LabellingScreen, labelling_bindings
 from labeltui.ui.widgets.review_panel import ReviewPanel
 from labeltui.ui.widgets.task_editor import TaskEditor
 
@@ -57,28 +55,21 @@ _ACCEPT = [
 class ReviewScreen(LabellingScreen):
     """Shows the review's current item and writes the reviewer's answers to the gold file."""
 
-    BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", id="review.help", key_display="?"),
-        Binding("enter", "save", "Save+next", id="review.save"),
-        *_ACCEPT,
-        Binding(
-            "ctrl+a",
-            "accept_prefix",
-            "Take answer: ctrl+a, then the annotator's number",
-            id="review.prefix",
-            key_display="^a N",
-            group=_TAKE,
-        ),
-        Binding("pagedown", "next", "Next", id="review.next"),
-        Binding("pageup", "previous", "Prev", id="review.previous", show=False),
-        Binding(
-            "ctrl+u", "next_unreviewed", "Next unreviewed", id="review.next_unreviewed", show=False
-        ),
-        Binding("ctrl+k", "skip", "Skip", id="review.skip"),
-        Binding("ctrl+z", "undo", "Undo", id="review.undo"),
-        Binding("up", "scroll_text(-1)", "Scroll text up", id="review.scroll_up", show=False),
-        Binding("down", "scroll_text(1)", "Scroll text down", id="review.scroll_down", show=False),
-    ]
+    BINDINGS = labelling_bindings(
+        "review.",
+        ("next_unreviewed", "Next unreviewed"),
+        after_save=[
+            *_ACCEPT,
+            Binding(
+                "ctrl+a",
+                "accept_prefix",
+                "Take answer: ctrl+a, then the annotator's number",
+                id="review.prefix",
+                key_display="^a N",
+                group=_TAKE,
+            ),
+        ],
+    )
 
     @property
     def navigator(self) -> Review:
@@ -97,28 +88,18 @@ class ReviewScreen(LabellingScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="header", markup=False)
-        if not self.text_in_editor:
-            with VerticalScroll(id="item-scroll", classes="short" if self.audio else ""):
-                yield Static(id="item-text", markup=False)
-        yield Static(id="meta", markup=False)
+        yield from self.compose_text()
         with VerticalScroll(id="review-scroll") as answers:
             answers.border_title = "answers: alt+N or ctrl+a N takes one · ≠ differs"
             answers.border_subtitle = "✓ = what enter saves now"
             yield self.panel
-        fills = self.text_in_editor or self.audio
-        with Vertical(id="editors", classes="fill" if fills else ""):
-            for task, editor in zip(self.schema.tasks, self.editors, strict=True):
-                kind = task.kind.replace("_", " ")
-                title = f"gold {task.name} ({kind}): label keys edit, enter saves"
-                yield Static(Text(visible(title)), classes="editor-title")
-                yield editor
-        yield Static(id="status", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield from self.compose_editors(self.editor_title)
 
-    def on_mount(self) -> None:
-        self.show_item()
-        if self.editors:
-            self.editors[0].focus()
+    def editor_title(self, task: Task) -> str:
+        kind = task.kind.replace("_", " ")
+        return f"gold {task.name} ({kind}): label keys edit, enter saves"
+
+    def mounted(self) -> None:
         if self.review.remaining() == 0:
             self.notify("Every item in the queue is reviewed already.", timeout=5)
 
@@ -129,19 +110,8 @@ class ReviewScreen(LabellingScreen):
         review = self.review
         item = review.item()
         shown = review.editor_item(item)
-        values = review.values(item)
-        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
-            editor.load(shown, values.get(task.name))
-        if not self.text_in_editor:
-            body = shown.text if shown.text is not None else ""
-            self.query_one("#item-text", Static).update(Text(visible(body)))
-            scroll = self.query_one("#item-scroll", VerticalScroll)
-            scroll.scroll_home(animate=False)
-            scroll.display = shown.text is not None
-        meta = _meta_text(item.data, self.schema.text_field, self.schema.audio_field)
-        self.query_one("#meta", Static).update(
-            Text(visible(meta), no_wrap=True, overflow="ellipsis")
-        )
+        body = shown.text if shown.text is not None else ""
+        self.show_fields(shown, review.values(item), body, shown.text is not None)
         self.query_one("#review-scroll", VerticalScroll).scroll_home(animate=False)
         self.refresh_answers()
 
@@ -204,17 +174,8 @@ class ReviewScreen(LabellingScreen):
 
     def label_key(self, event: Key) -> None:
         """A label's key (called by the app once the keys typed before it have acted)."""
-        char = event.character
-        if not char or not char.isprintable() or char in RESERVED_KEYS:
-            return
-        if event.key.startswith(_MODIFIERS):  # alt+1 carries "1", but is not a label key
-            return
-        focused = self.focused
-        for editor in sorted(self.editors, key=lambda e: e is not focused):
-            if editor.task.label_for_key(char) is not None and editor.press_label(char):
-                event.stop()
-                event.prevent_default()
-                return
+        if not event.key.startswith(_MODIFIERS):  # alt+1 carries "1", but is not a label key
+            self.press_label_key(event)
 
     @on(TaskEditor.Changed)
     def editor_changed(self) -> None:
@@ -242,24 +203,14 @@ class ReviewScreen(LabellingScreen):
         self.pending_accept = True
         self.refresh_status()
 
-    def action_save(self) -> None:
-        self._save("done")
+    def save_labels(self, status: str) -> list[str]:
+        return self.review.save(self.labels(), status=status)
 
-    def action_skip(self) -> None:
-        self._save("skipped")
-
-    def _save(self, status: str) -> None:
-        review = self.review
-        try:
-            sources = review.save(self.labels(), status=status)
-        except LabeltuiError as exc:  # e.g. a full disk: nothing was saved, say so and stay
-            self.notify(str(exc), severity="error", timeout=15)
-            return
-        self.show_item()
+    def saved(self, status: str, sources: list[str], moved: bool) -> None:
         shown = ", ".join(map(visible, sources)) if sources else "nobody (edited)"
         verb = "Saved" if status == "done" else "Skipped"
         message = f"{verb}; _from: {shown}."
-        if review.remaining() == 0:
+        if self.review.remaining() == 0:
             message += " Every item in the queue is reviewed (ctrl+q quits)."
         self.notify(message, timeout=3)
 
@@ -269,14 +220,9 @@ class ReviewScreen(LabellingScreen):
         else:
             self.notify("Every item in the queue is reviewed.", timeout=3)
 
-    def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Every key the reviewer can press, grouped, for the help screen."""
+    def item_keys(self) -> tuple[str, list[tuple[str, str]]]:
         count = len(self.review.annotators)
-        review = [
-            (key_label(b.key), b.description)
-            for b in self.BINDINGS
-            if isinstance(b, Binding) and b.group is not _TAKE
-        ]
+        review = self.binding_keys(skip=lambda b: b.group is _TAKE)
         names = ", ".join(
             f"{n}={visible(a)}" for n, a in enumerate(self.review.annotators[:9], start=1)
         )
@@ -284,7 +230,4 @@ class ReviewScreen(LabellingScreen):
             (f"alt+1…alt+{min(count, 9)}", f"Take that annotator's answer ({names})"),
             ("^a then 1…9", "The same, for terminals whose alt key does not reach the app"),
         ]
-        review.append(("^q", "Quit (every save is already on disk)"))
-        groups = [("Review", review)]
-        groups.extend(self.task_key_groups())
-        return groups
+        return "Review", review
