@@ -6,7 +6,9 @@
 1. Generates one annotation file per annotator (FORMAT section 3 lines, with a text field of
    about 60 characters, `_ts` and `_ms`) in benchmarks/out/ (git-ignored; reused when present).
 2. Measures the JSON parsers on the first 200,000 lines: `json.loads` and `orjson.loads` per
-   line (orjson is optional at run time; `LABELTUI_NO_ORJSON=1` makes labeltui use json).
+   line (`LABELTUI_NO_ORJSON=1` makes labeltui use json), then where the command's time goes:
+   start-up, reading (the reader alone, per line, in one process; then all files with one
+   process per core), statistics and output.
 3. Times `labeltui agree FILES --json` as a subprocess, end to end (start-up included), best
    of --runs, with the peak memory of its process tree (RSS sampled every 10 ms), with and
    without orjson, and `benchmarks/agree_baseline.py` (pandas, scikit-learn, statsmodels,
@@ -144,6 +146,44 @@ def parsers(path: Path, n: int = 200_000) -> None:
     gc.enable()
 
 
+PHASES = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from labeltui.core import annotation_read
+import labeltui.core.agree as agree
+t1 = time.perf_counter()
+one = annotation_read.read_annotation_files(sys.argv[1:2], workers=1)
+t2 = time.perf_counter()
+table = annotation_read.read_annotation_files(sys.argv[1:])
+t3 = time.perf_counter()
+agree.read_annotation_files = lambda paths: table
+result = agree.analyze(sys.argv[1:])
+t4 = time.perf_counter()
+text = json.dumps(result.json, indent=2, allow_nan=False)
+t5 = time.perf_counter()
+print(json.dumps({"imports": t1 - t0, "one_file_one_process": t2 - t1, "lines": len(one.ann),
+                  "read": t3 - t2, "statistics": t4 - t3, "output": t5 - t4}))
+"""
+
+
+def phases(paths: list[Path]) -> None:
+    """Where the time of `labeltui agree --json` goes (in one fresh process)."""
+    start = [sys.executable, "-c", "pass"]
+    python_s = min(timed(start)[0] for _ in range(3))
+    cli_s = min(timed([sys.executable, "-m", "labeltui", "--version"])[0] for _ in range(3))
+    _, _, out = timed([sys.executable, "-c", PHASES, *map(str, paths)])
+    p = json.loads(out)
+    per_line = p["one_file_one_process"] / p["lines"] * 1e6
+    print(f"phases: python start {python_s:.2f} s, `labeltui --version` {cli_s:.2f} s; "
+          f"imports {p['imports']:.2f} s; reader in one process {per_line:.2f} us/line; "
+          f"reading all files {p['read']:.2f} s (per core above 48 MB; {_cores()} cores); "
+          f"statistics {p['statistics']:.2f} s; output {p['output']:.3f} s")  # fmt: skip
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
 def compare(ours: dict, theirs: dict, task: str) -> float:
     a, b = ours["tasks"][task], theirs["tasks"][task]
     worst = 0.0
@@ -171,8 +211,9 @@ def main() -> None:
     lines = args.items * args.annotators
     print(f"files: {len(paths)} x {args.items:,} lines, {size / 1e6:.0f} MB "
           f"({size / lines:.0f} bytes/line), ready in {time.perf_counter() - t:.1f} s")  # fmt: skip
-    print(f"cores: {len(os.sched_getaffinity(0))}, load average: {os.getloadavg()[0]:.2f}")
+    print(f"cores: {_cores()}, load average: {os.getloadavg()[0]:.2f}")
     parsers(paths[0])
+    phases(paths)
 
     cmd = [sys.executable, "-m", "labeltui", "agree", *map(str, paths), "--json"]
     ours_s, ours_mem, ours_out, ours_all = best(cmd, args.runs)

@@ -30,7 +30,7 @@ from typing import Any
 from labeltui.core.ids import BadId, item_id
 from labeltui.errors import LabeltuiError
 
-try:  # optional: much faster per line than json.loads (as in annotation_files.py)
+try:  # optional: much faster per line than json.loads (as in annotation_read.py)
     if os.environ.get("LABELTUI_NO_ORJSON"):  # for measuring the fallback
         raise ImportError
     import orjson

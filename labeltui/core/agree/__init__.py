@@ -28,7 +28,8 @@ from labeltui.core.agree import matching as _matching
 from labeltui.core.agree.bootstrap import intervals
 from labeltui.core.agree.matrix import TaskData, build_task
 from labeltui.core.agree.patterns import Patterns, find_patterns
-from labeltui.core.annotation_files import AnnotationTable, read_annotation_files
+from labeltui.core.annotation_read import read_annotation_files
+from labeltui.core.annotation_table import AnnotationTable
 from labeltui.errors import LabeltuiError
 
 __all__ = ["Agreement", "TaskResult", "agree_files", "analyze"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from labeltui.core.annotation_files import AnnotationTable
+from labeltui.core.annotation_table import AnnotationTable
 from labeltui.errors import LabeltuiError
 
 KINDS = ("choice", "multi_choice", "spans", "audio_marks")

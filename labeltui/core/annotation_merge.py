@@ -1,0 +1,128 @@
+"""Merging the annotation readers' results into one table, in file order.
+
+Each reader (this process, or a forked one per core) numbers its own annotators, item ids and
+label values, and numbers lines from 1 in every piece of a file it read. The merge renumbers
+them all into one `AnnotationTable`, and turns the first error (in file order) into one
+`LabeltuiError` with its true line number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from labeltui.core.annotation_table import (
+    AnnotationTable,
+    IdGroups,
+    TaskColumn,
+    Vocab,
+    merge_ids,
+    remap_values,
+)
+from labeltui.errors import LabeltuiError
+
+Piece = tuple[int, int, str, int, int]
+"""(piece index, file index, path, start byte, end byte); pieces start at a line start."""
+
+
+def _line_offsets(pieces: list[Piece], lines: dict[int, int]) -> list[int]:
+    """For each piece, the number of lines before it in its file: the lines of the pieces
+    before it (pieces are numbered in file order; `lines` holds the pieces read)."""
+    offsets, seen = [], {}
+    for index, file_index, *_ in pieces:
+        offsets.append(seen.get(file_index, 0))
+        seen[file_index] = offsets[-1] + lines.get(index, 0)
+    return offsets
+
+
+def _raise_first_error(results: list[dict], pieces: list[Piece]) -> None:
+    """The error of the earliest piece, as reading the files one line after another would find
+    it first; every piece before it was read in full by some reader."""
+    errors = [r["error"] for r in results if r["error"] is not None]
+    if not errors:
+        return
+    message, path, line, index = min(errors, key=lambda e: -1 if e[3] is None else e[3])
+    if line is not None and index is not None:
+        lines = {}
+        for result in results:
+            lines.update(result.get("lines") or {})
+            for piece_index, _, data in result.get("pieces", ()):
+                lines[piece_index] = data["lines"]
+        line += _line_offsets(pieces, lines)[index]
+    raise LabeltuiError(message, path, line)
+
+
+def merge(names: list[str], results: list[dict], pieces: list[Piece]) -> AnnotationTable:
+    _raise_first_error(results, pieces)
+    by_piece: list[tuple[int, int, dict] | None] = [None] * len(pieces)
+    lines: dict[int, int] = {}
+    for k, result in enumerate(results):
+        for piece_index, file_index, data in result["pieces"]:
+            by_piece[piece_index] = (k, file_index, data)
+            lines[piece_index] = data["lines"]
+    offsets = _line_offsets(pieces, lines)
+    order: dict[str, None] = {}  # tasks in order of first appearance
+    for entry in by_piece:
+        assert entry is not None
+        order.update(dict.fromkeys(entry[2]["tasks"]))
+    id_groups: list[IdGroups] = [r["ids"] for r in results]
+    if len(results) == 1:  # one reader: its codes are the final ones
+        only = results[0]
+        annotators, items = only["annotators"], id_groups[0].table_ids()
+        task_values = {name: only["tasks"][name] for name in order}
+        ann_maps = item_maps = [None]
+        value_maps: list[dict[str, np.ndarray]] = [{}]
+    else:
+        ann_vocab = Vocab()
+        raw_ann = [ann_vocab.code_all(r["annotators"]) for r in results]
+        annotators, ann_renumber = ann_vocab.finish()
+        ann_maps = [ann_renumber[m] for m in raw_ann]
+        items, item_maps = merge_ids(id_groups)
+        task_index: dict[str, dict[Any, int]] = {name: {} for name in order}
+        task_values = {name: [] for name in order}
+        value_maps = [
+            {
+                name: remap_values(values, task_index[name], task_values[name])
+                for name, values in r["tasks"].items()
+            }
+            for r in results
+        ]
+    ann_parts, item_parts, done_parts, file_parts, line_parts = [], [], [], [], []
+    task_parts: dict[str, list[np.ndarray]] = {name: [] for name in order}
+    for index, entry in enumerate(by_piece):
+        k, file_index, data = entry
+        n = len(data["ann"])
+        ann_map, item_map = ann_maps[k], item_maps[k]
+        ann_parts.append(data["ann"] if ann_map is None else ann_map[data["ann"]])
+        item_parts.append(data["item"] if item_map is None else item_map[data["item"]])
+        done_parts.append(data["done"])
+        file_parts.append(np.full(n, file_index, dtype=np.int16))
+        before = offsets[index]
+        line_parts.append(data["line"] + before if before else data["line"])
+        for name, parts in task_parts.items():
+            codes = data["tasks"].get(name)
+            if codes is None:
+                parts.append(np.full(n, -1, dtype=np.int32))
+            elif name in value_maps[k]:
+                parts.append(value_maps[k][name][codes])  # -1 picks the map's trailing -1
+            else:
+                parts.append(codes)
+    return AnnotationTable(
+        paths=names,
+        annotators=list(annotators),
+        item_ids=items,
+        ann=join(ann_parts, np.int32),
+        item=join(item_parts, np.int32),
+        done=join(done_parts, bool),
+        file=join(file_parts, np.int16),
+        line=join(line_parts, np.int32),
+        tasks={
+            name: TaskColumn(join(parts, np.int32), task_values[name])
+            for name, parts in task_parts.items()
+        },
+    )
+
+
+def join(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)

@@ -1,0 +1,476 @@
+"""Reading annotation files fast, for `labeltui agree` (FORMAT sections 3 and 5).
+
+Every line is parsed in full (a bad line anywhere is an error naming its file and line, never
+skipped) and five things per line are kept: annotator, item, status, line number and, per
+task, the value as an integer code (-1: no value or `null`). `AnnotationTable.current()` then
+picks the last line of each (annotator, item) with NumPy.
+
+Where the time goes, and what was done about it (measured with benchmarks/agree.py):
+
+- parsing: orjson, about 0.6 us a line. A whole block parsed as one array is no faster (the
+  per-call cost is small) and would need a guard against lines that only parse when joined,
+  so each line is parsed on its own;
+- the rest is C-level `map` calls over a block of lines (one pass per field), not a Python
+  statement per line; a block with anything unusual (a blank line, a bad line, a list value,
+  a skipped line without labels) is read again line by line by the careful path, which names
+  the line of an error;
+- no object made by the parser outlives its block: keeping one string per line (the item id)
+  pins the parser's memory and costs more than the parsing of the id. Ids are joined into one
+  string per block and grouped at the end with NumPy (annotation_table.py);
+- files are read 1 MB at a time and split into lines per read, so the memory of the lines is
+  reused, not faulted in afresh;
+- big inputs are split into pieces read by forked processes, one per core (this process reads
+  a share too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import sys
+from collections.abc import Iterator
+from itertools import chain, pairwise, repeat
+from operator import countOf, itemgetter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from labeltui.core.annotation_merge import Piece, join, merge
+from labeltui.core.annotation_table import AnnotationTable, IdCollector, Vocab
+from labeltui.core.reader_fork import collect, fork
+from labeltui.errors import LabeltuiError
+
+try:  # measured ~5x faster per line than json.loads (README, benchmarks/agree.py)
+    if os.environ.get("LABELTUI_NO_ORJSON"):  # for measuring the fallback
+        raise ImportError
+    import orjson
+
+    _fast_loads = orjson.loads
+except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
+    _fast_loads = json.loads
+
+#: Lines per block of the fast path (a block's objects stay in the CPU cache).
+BLOCK_LINES = 1000
+#: Bytes read at a time (memory stays flat however big the file).
+READ_BYTES = 1 << 20
+#: Inputs smaller than this are read in this process; bigger ones by one process per core.
+PARALLEL_BYTES = 48 * 1024 * 1024
+#: Files are cut into pieces of at least this size.
+MIN_PIECE_BYTES = 1024 * 1024
+
+_STATUS = {"done": True, "skipped": False}
+_BOM = b"\xef\xbb\xbf"
+_GET_ID = itemgetter("_id")
+_GET_ANN = itemgetter("_annotator")
+_GET_STATUS = itemgetter("_status")
+_GET_LABELS = itemgetter("labels")
+_dict_get = dict.get
+_dict_item = dict.__getitem__
+
+
+class _BlockError(Exception):
+    """The fast path met something it leaves to the careful path."""
+
+
+class _LineError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def read_annotation_files(
+    paths: list[str | Path], workers: int | None = None, parallel_bytes: int | None = None
+) -> AnnotationTable:
+    """Read annotation files (several annotators per file allowed) into an `AnnotationTable`.
+
+    `workers` (default: the usable cores, at most 8) and `parallel_bytes` exist for tests.
+    """
+    if not paths:
+        raise LabeltuiError("no annotation files given (labeltui agree FILE...)")
+    names = [str(p) for p in paths]
+    sizes = [_size(Path(p)) for p in names]
+    threshold = PARALLEL_BYTES if parallel_bytes is None else parallel_bytes
+    if workers is None:
+        workers = min(_cores(), 8)
+    with _no_gc():
+        if workers > 1 and sum(sizes) >= threshold and _can_fork():
+            pieces = _split(names, sizes, workers)
+            results = _run_parallel(pieces, workers)
+        else:
+            pieces = [
+                (i, i, name, 0, size)
+                for i, (name, size) in enumerate(zip(names, sizes, strict=True))
+            ]
+            results = [_read_pieces(pieces)]
+        return merge(names, results, pieces)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Millions of short-lived containers would trigger the cyclic GC again and again (it
+    doubles the reading time); nothing here makes cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _size(path: Path) -> int:
+    try:
+        if path.is_dir():
+            raise LabeltuiError("is a folder, not an annotation file", path)
+        return path.stat().st_size
+    except FileNotFoundError:
+        raise LabeltuiError("file not found", path) from None
+    except OSError as exc:
+        raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    """Fork only: a forked reader needs no imports and hashes as this process does."""
+    return sys.platform != "win32" and hasattr(os, "fork")
+
+
+# ----------------------------------------------------------------------------------------------
+# Splitting big inputs into pieces for worker processes
+
+
+def _split(names: list[str], sizes: list[int], workers: int) -> list[Piece]:
+    """Cut every file into `workers` pieces at line starts; piece k of each file goes to worker
+    k (files of one project usually list the same items in the same order, so each worker then
+    sees a part of the items, and merging the workers' item ids stays cheap)."""
+    pieces: list[Piece] = []
+    for file_index, (name, size) in enumerate(zip(names, sizes, strict=True)):
+        bounds = [0]
+        if size >= workers * MIN_PIECE_BYTES:
+            with open(name, "rb") as handle:
+                for k in range(1, workers):
+                    at = _line_start(handle, k * size // workers, size)
+                    if bounds[-1] < at < size:
+                        bounds.append(at)
+        bounds.append(size)
+        for start, end in pairwise(bounds):
+            pieces.append((len(pieces), file_index, name, start, end))
+    return pieces
+
+
+def _line_start(handle: Any, offset: int, size: int) -> int:
+    """The offset of the first line starting at or after `offset`."""
+    handle.seek(offset - 1)
+    while True:
+        block = handle.read(1 << 16)
+        if not block:
+            return size
+        nl = block.find(b"\n")
+        if nl >= 0:
+            return offset + nl
+        offset += len(block)
+
+
+def _run_parallel(pieces: list[Piece], workers: int) -> list[dict]:
+    """Piece k of every file to worker k; this process is worker 0, forked children the rest."""
+    groups: list[list[Piece]] = [[] for _ in range(workers)]
+    seen: dict[int, int] = {}
+    for piece in pieces:
+        k = seen.get(piece[1], 0)
+        seen[piece[1]] = k + 1
+        groups[k % workers].append(piece)
+    groups = [sorted(g) for g in groups if g]
+    children: list[tuple[int, int]] = []
+    try:
+        for group in groups[1:]:
+            children.append(fork(_read_pieces, group))
+        results = [_read_pieces(groups[0])]
+        while children:
+            results.append(collect(children[0]))
+            children.pop(0)
+        return results
+    finally:
+        for pid, fd in children:  # only after an exception: stop the others
+            with contextlib.suppress(OSError):
+                os.close(fd)
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+
+
+# ----------------------------------------------------------------------------------------------
+# One reader: blocks of lines into coded columns
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self.annotators = Vocab()
+        self.tasks: dict[str, Vocab] = {}
+        self.ids = IdCollector()
+        """The item id of every record read, in order."""
+
+    def block(self, lines: list[bytes], first_line: int, bom: bool = False) -> dict:
+        """Lines numbered from `first_line`; `bom`: the first may start with a byte order mark."""
+        if not (bom and lines[0].startswith(_BOM)):
+            try:
+                return self._fast(lines, first_line)
+            except _BlockError:
+                pass
+        return self._careful(lines, first_line, bom)
+
+    def _vocab(self, name: str) -> Vocab:
+        vocab = self.tasks.get(name)
+        if vocab is None:
+            vocab = self.tasks[name] = Vocab()
+        return vocab
+
+    def _fast(self, lines: list[bytes], first_line: int) -> dict:
+        """A block of ordinary lines, with one C-level pass per field; `_BlockError` otherwise.
+
+        Nothing is kept before every check has passed (the careful path reads the block again).
+        """
+        try:
+            objs = list(map(_fast_loads, lines))
+            ids = list(map(_GET_ID, objs))  # a missing key: KeyError; not an object: TypeError
+            joined = "\0".join(ids)  # TypeError unless every id is a string
+            labels = list(map(_GET_LABELS, objs))
+            n = len(objs)
+            who = objs[0]["_annotator"]
+            if type(who) is str and who and countOf(map(_GET_ANN, objs), who) == n:
+                ann = np.full(n, self.annotators.code(who), dtype=np.int32)  # the usual block
+            else:
+                anns = list(map(_GET_ANN, objs))
+                if set(map(type, anns)) != {str} or "" in anns:
+                    raise _BlockError
+                ann = self.annotators.code_all(anns)
+            if countOf(map(_GET_STATUS, objs), "done") == n:
+                done = np.ones(n, dtype=bool)
+            else:
+                statuses = list(map(_GET_STATUS, objs))
+                if statuses.count("done") + statuses.count("skipped") != n:
+                    raise _BlockError
+                done = np.fromiter(map("done".__eq__, statuses), dtype=bool, count=n)
+        except (ValueError, KeyError, TypeError):
+            raise _BlockError from None
+        columns = self._values(labels)
+        self.ids.add(ids, joined)
+        return {
+            "ann": ann,
+            "done": done,
+            "line": np.arange(first_line, first_line + n, dtype=np.int32),
+            "tasks": columns,
+        }
+
+    def _values(self, labels: list[Any]) -> dict[str, np.ndarray]:
+        """Each task's codes for a block's `labels` objects."""
+        head = labels[0]
+        if type(head) is not dict:
+            raise _BlockError
+        if head and set(map(len, labels)) == {len(head)}:
+            try:  # the usual block: the same tasks on every line (a missing one: KeyError)
+                return {name: self._column(labels, name) for name in head}
+            except (KeyError, TypeError):  # not an object: TypeError
+                pass
+        if set(map(type, labels)) != {dict}:
+            raise _BlockError
+        names = dict.fromkeys(chain.from_iterable(labels))  # first-appearance order
+        return {
+            name: self._vocab(name).code_all(list(map(_dict_get, labels, repeat(name))))
+            for name in names
+        }
+
+    def _column(self, labels: list[dict], name: str) -> np.ndarray:
+        """The codes of task `name` in every one of `labels`; KeyError if one lacks it."""
+        vocab = self._vocab(name)
+        try:  # the usual column: label names seen before, in one C-level pass
+            values = map(vocab.index.__getitem__, map(_dict_item, labels, repeat(name)))
+            return np.fromiter(values, dtype=np.int32, count=len(labels))
+        except KeyError:
+            pass
+        return vocab.code_all(list(map(_dict_item, labels, repeat(name))))
+
+    def _careful(self, lines: list[bytes], first_line: int, bom: bool = False) -> dict:
+        ann, item, done, numbers = [], [], [], []
+        values: dict[str, list[int]] = {}
+        for offset, raw in enumerate(lines):
+            number = first_line + offset
+            if bom and offset == 0 and raw.startswith(_BOM):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            obj = _parse_line(raw, number)
+            who, ident, is_done, labels = _check_line(obj, number)
+            row = len(ann)
+            ann.append(self.annotators.code(who))
+            item.append(ident)
+            done.append(is_done)
+            numbers.append(number)
+            for name, value in labels.items():
+                column = values.get(name)
+                if column is None:
+                    column = values[name] = [-1] * row
+                column.append(self._vocab(name).code(value))
+            for column in values.values():
+                if len(column) == row:
+                    column.append(-1)
+        self.ids.add(item)
+        return {
+            "ann": np.array(ann, dtype=np.int32),
+            "done": np.array(done, dtype=bool),
+            "line": np.array(numbers, dtype=np.int32),
+            "tasks": {k: np.array(v, dtype=np.int32) for k, v in values.items()},
+        }
+
+
+def _parse_line(raw: bytes, number: int) -> Any:
+    try:
+        return _fast_loads(raw)
+    except ValueError:
+        pass
+    try:  # orjson refuses a few things json accepts (NaN, lone surrogates): json decides
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise _LineError("the line is not valid UTF-8", number) from None
+    except ValueError as exc:
+        msg = getattr(exc, "msg", None) or str(exc)
+        col = getattr(exc, "colno", None)
+        where = f" at column {col}" if col else ""
+        raise _LineError(f"not valid JSON ({msg}{where})", number) from None
+
+
+_HINT = "agree reads the files `labeltui annotate` writes"
+
+
+def _check_line(obj: Any, number: int) -> tuple[str, str, bool, dict]:
+    if not isinstance(obj, dict):
+        kind = "an array" if isinstance(obj, list) else f"a {type(obj).__name__}"
+        raise _LineError(f"not an annotation line: expected a JSON object, found {kind}", number)
+    if "_annotator" not in obj:
+        raise _LineError(f"not an annotation line: it has no '_annotator' ({_HINT})", number)
+    who = obj["_annotator"]
+    if not isinstance(who, str) or not who:
+        raise _LineError("'_annotator' must be a non-empty string", number)
+    if "_id" not in obj:
+        raise _LineError(f"not an annotation line: it has no '_id' ({_HINT})", number)
+    ident = obj["_id"]
+    if isinstance(ident, int) and not isinstance(ident, bool):
+        ident = str(ident)
+    if not isinstance(ident, str):
+        raise _LineError("'_id' must be a string", number)
+    status = obj.get("_status")
+    if not isinstance(status, str) or status not in _STATUS:
+        shown = "missing" if "_status" not in obj else json.dumps(status)[:40]
+        raise _LineError(f'\'_status\' must be "done" or "skipped" ({shown})', number)
+    labels = obj.get("labels")
+    if not isinstance(labels, dict):
+        if status == "skipped":
+            labels = {}
+        else:
+            raise _LineError("'labels' must be an object of task names to values", number)
+    return who, ident, _STATUS[status], labels
+
+
+def _read_pieces(pieces: list[Piece]) -> dict:
+    """Read pieces (in order) in this process; return coded columns and vocabularies.
+
+    Errors are returned as data (`error`), not raised, so that they cross process boundaries
+    with their file and line intact.
+    """
+    worker = _Worker()
+    out: list[tuple[int, int, dict]] = []
+    for piece in pieces:
+        try:
+            out.append((piece[0], piece[1], _read_piece(worker, piece)))
+        except LabeltuiError as exc:
+            lines = {index: data["lines"] for index, _, data in out}
+            return {"error": (exc.message, exc.path, exc.line, piece[0]), "lines": lines}
+    annotators, ann_map = worker.annotators.finish()
+    ids, item_codes = worker.ids.finish()
+    tasks = {name: vocab.finish() for name, vocab in worker.tasks.items()}
+    at = 0
+    for _, _, data in out:
+        n = len(data["ann"])
+        data["ann"] = ann_map[data["ann"]]
+        data["item"] = item_codes[at : at + n]
+        at += n
+        for name, codes in data["tasks"].items():
+            data["tasks"][name] = tasks[name][1][codes]
+    return {
+        "error": None,
+        "annotators": annotators,
+        "ids": ids,
+        "tasks": {name: values for name, (values, _) in tasks.items()},
+        "pieces": out,
+    }
+
+
+def _read_piece(worker: _Worker, piece: Piece) -> dict:
+    """A piece's columns; its lines are numbered from 1 (the merge adds the lines of the pieces
+    before it in its file, so no reader has to count them)."""
+    _, _, path, start, end = piece
+    blocks = []
+    number = 1
+    try:
+        for lines in _line_batches(path, start, end):
+            for at in range(0, len(lines), BLOCK_LINES):
+                chunk = lines[at : at + BLOCK_LINES]
+                blocks.append(worker.block(chunk, number + at, bom=start == 0 and number + at == 1))
+            number += len(lines)
+    except _LineError as exc:
+        raise LabeltuiError(exc.message, path, exc.line) from None
+    except OSError as exc:
+        raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
+    out = _concat(blocks)
+    out["lines"] = number - 1
+    return out
+
+
+def _line_batches(path: str, start: int, end: int) -> Iterator[list[bytes]]:
+    """The lines of bytes [start, end) of a file, READ_BYTES at a time."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        left = end - start
+        carry = b""
+        while left > 0:
+            data = handle.read(min(READ_BYTES, left))
+            if not data:
+                break
+            left -= len(data)
+            lines = data.split(b"\n")
+            lines[0] = carry + lines[0]
+            carry = lines.pop()  # the part after the last newline: completed by the next read
+            if lines:
+                yield lines
+        if carry:
+            yield [carry]
+
+
+def _concat(blocks: list[dict]) -> dict:
+    names: dict[str, None] = {}
+    for block in blocks:
+        names.update(dict.fromkeys(block["tasks"]))
+    out = {
+        "ann": join([b["ann"] for b in blocks], np.int32),
+        "done": join([b["done"] for b in blocks], bool),
+        "line": join([b["line"] for b in blocks], np.int32),
+    }
+    tasks = {}
+    for name in names:
+        parts = []
+        for block in blocks:
+            column = block["tasks"].get(name)
+            if column is None:
+                column = np.full(len(block["ann"]), -1, dtype=np.int32)
+            parts.append(column)
+        tasks[name] = np.concatenate(parts)
+    out["tasks"] = tasks
+    return out

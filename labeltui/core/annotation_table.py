@@ -1,0 +1,402 @@
+"""The lines of annotation files as integer columns, and how readers' codes are merged.
+
+`annotation_read.py` fills these; `labeltui.core.agree` reads them. Item ids are never kept as
+a million Python strings: each reader joins its ids with NUL, turns them into fixed-width
+integer keys with NumPy (`id_words`) and groups equal keys by sorting (`group_rows`), which is
+exact (keys are the ids' own UTF-8 bytes, compared in full). Ids that cannot be put in keys
+(a NUL inside, or longer than `MAX_ID_BYTES`) are grouped with a dictionary instead.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import count, pairwise
+from typing import Any
+
+import numpy as np
+
+#: Ids longer than this (in UTF-8 bytes) are grouped with a dictionary, not with keys.
+MAX_ID_BYTES = 64
+
+_MASKS = np.array([((1 << (8 * r)) - 1) << (8 * (8 - r)) for r in range(9)], dtype=np.uint64)
+"""_MASKS[r] keeps the first r bytes of a big-endian 8-byte word."""
+
+
+@dataclass(slots=True)
+class TaskColumn:
+    """One task's values, one per record: `codes[r]` indexes `values`, -1 for none."""
+
+    codes: np.ndarray
+    values: list[Any]
+    """Distinct label names once each; every non-string value (a list) is its own entry."""
+
+
+class ItemIds(Sequence[str]):
+    """Distinct item ids, decoded one at a time from their keys (or held as a list)."""
+
+    __slots__ = ("_lens", "_list", "_words")
+
+    def __init__(
+        self,
+        words: np.ndarray | None = None,
+        lens: np.ndarray | None = None,
+        ids: list[str] | None = None,
+    ) -> None:
+        self._words, self._lens, self._list = words, lens, ids
+
+    def __len__(self) -> int:
+        return len(self._list) if self._list is not None else len(self._lens)
+
+    def __getitem__(self, index: Any) -> Any:
+        if self._list is not None:
+            return self._list[index]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        raw = self._words[index].astype(">u8").tobytes()[: int(self._lens[index])]
+        return raw.decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tolist())
+
+    def tolist(self) -> list[str]:
+        if self._list is not None:
+            return list(self._list)
+        return [self[i] for i in range(len(self))]
+
+    @property
+    def keyed(self) -> bool:
+        return self._list is None
+
+
+@dataclass(slots=True)
+class AnnotationTable:
+    """Every line of the files, as integer columns; `current()` picks the lines that count."""
+
+    paths: list[str]
+    annotators: list[str]
+    item_ids: Sequence[str]
+    """Distinct item ids, in no particular order (`first_seen` gives the order in the files)."""
+    ann: np.ndarray
+    item: np.ndarray
+    done: np.ndarray
+    file: np.ndarray
+    line: np.ndarray
+    tasks: dict[str, TaskColumn] = field(default_factory=dict)
+    """Tasks in order of first appearance."""
+
+    def first_seen(self) -> np.ndarray:
+        """(items,) the index of each item's first record (order of first appearance)."""
+        first = np.full(len(self.item_ids), len(self.item), dtype=np.int64)
+        np.minimum.at(first, self.item, np.arange(len(self.item), dtype=np.int64))
+        return first
+
+    def where(self, record: int) -> tuple[str, int]:
+        """The file and line number of a record."""
+        return self.paths[int(self.file[record])], int(self.line[record])
+
+    def current(self) -> np.ndarray:
+        """Indices of the current records (last line per annotator and item) that are `done`."""
+        n = len(self.ann)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        n_ann = max(len(self.annotators), 1)
+        key = self.item.astype(np.int64) * n_ann + self.ann
+        size = len(self.item_ids) * n_ann
+        if size <= max(8 * n, 1 << 20):
+            counts = np.bincount(key, minlength=size)
+            if counts.max() == 1:  # one line per annotator and item: every line is current
+                return np.flatnonzero(self.done)
+            last = np.full(size, -1, dtype=np.int64)
+            np.maximum.at(last, key, np.arange(n, dtype=np.int64))
+            last = last[last >= 0]
+        else:  # many annotators with few items each: sort instead of a dense table
+            sort = np.argsort(key, kind="stable")
+            skey = key[sort]
+            ends = np.flatnonzero(np.append(skey[1:] != skey[:-1], True))
+            last = np.sort(sort[ends])
+        return last[self.done[last]]
+
+
+# ----------------------------------------------------------------------------------------------
+# Item ids as integer keys
+
+
+def id_words(text: str, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Keys of `n` ids joined by NUL: ((n, k) uint64 words, (n,) byte lengths), or None.
+
+    Word j of an id holds its UTF-8 bytes 8j..8j+7 big-endian, padded with zero bytes (so the
+    order of keys is the order of the bytes). None when an id holds a NUL or is too long.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    size = len(raw)
+    buf = np.frombuffer(raw + bytes(8), dtype=np.uint8)
+    seps = np.flatnonzero(buf[:size] == 0)
+    if len(seps) != n - 1:
+        return None
+    starts = np.empty(n, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = seps + 1
+    lens = np.empty(n, dtype=np.int64)
+    lens[:-1] = seps
+    lens[-1] = size
+    lens -= starts
+    widest = int(lens.max()) if n else 0
+    if widest > MAX_ID_BYTES:
+        return None
+    windows = np.lib.stride_tricks.as_strided(buf, shape=(size + 1, 8), strides=(1, 1))
+    words = np.empty((n, max(1, -(-widest // 8))), dtype=np.uint64)
+    for j in range(words.shape[1]):
+        at = np.minimum(starts + 8 * j, size)
+        left = np.clip(lens - 8 * j, 0, 8)
+        words[:, j] = windows[at].view(">u8")[:, 0] & _MASKS[left]
+    return words, lens.astype(np.int32)
+
+
+def group_rows(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, inverse): the first row of each distinct row of `words`, and each row's group.
+
+    One word per row is grouped by sorting the words themselves; wider rows by sorting a mix of
+    their words, then every row is compared in full with its group's first row (a collision
+    of mixes falls back to an exact, slower grouping).
+    """
+    n, k = words.shape
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    key = words[:, 0] if k == 1 else _mix(words)
+    order = np.argsort(key, kind="stable")  # stable: a group starts with its first row
+    ordered = key[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(n, dtype=np.int32)
+    inverse[order] = np.cumsum(new, dtype=np.int32) - 1
+    first = order[new]
+    if k > 1 and not bool((words == words[first][inverse]).all()):
+        _, first, inverse = np.unique(words, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1).astype(np.int32)
+    return first, inverse
+
+
+def _mix(words: np.ndarray) -> np.ndarray:
+    """One 64-bit number per row of several words (equal rows, equal numbers)."""
+    key = words[:, 0].copy()
+    for j in range(1, words.shape[1]):
+        key ^= words[:, j] + np.uint64(0x9E3779B97F4A7C15) + (key << np.uint64(6))
+        key *= np.uint64(0xBF58476D1CE4E5B9)
+    return key
+
+
+def factorize(ids: list[str]) -> tuple[list[str], np.ndarray]:
+    """(distinct ids in first-appearance order, the code of each id), with a dictionary."""
+    codes: dict[str, int] = {}
+    raw = np.fromiter(map(codes.setdefault, ids, count()), dtype=np.int64, count=len(ids))
+    distinct = list(codes)
+    renumber = np.zeros(len(ids) + 1, dtype=np.int32)
+    renumber[np.fromiter(codes.values(), dtype=np.int64, count=len(codes))] = np.arange(
+        len(codes), dtype=np.int32
+    )
+    return distinct, renumber[raw]
+
+
+@dataclass
+class IdGroups:
+    """One reader's distinct item ids: keys (`words`, `lens`) or a plain list."""
+
+    words: np.ndarray | None = None
+    lens: np.ndarray | None = None
+    ids: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids) if self.ids is not None else len(self.lens)
+
+    def as_list(self) -> list[str]:
+        if self.ids is not None:
+            return self.ids
+        return ItemIds(self.words, self.lens).tolist()
+
+    def table_ids(self) -> ItemIds:
+        return ItemIds(self.words, self.lens, self.ids)
+
+
+#: Ids are turned into keys this many at a time (small temporary arrays, reused memory).
+ID_CHUNK = 1 << 16
+
+
+class IdCollector:
+    """The item id of every record one reader reads, in order, turned into keys chunk by chunk.
+
+    Fresh memory is slow to touch, so the ids are never held as a million strings nor turned
+    into keys all at once: each chunk's joined text keeps its keys (or None when an id holds a
+    NUL or is too long; the texts are then split again and grouped with a dictionary).
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._parts: list[str] = []
+        self._pending = 0
+        self._chunks: list[tuple[str | list[str], tuple[np.ndarray, np.ndarray] | None]] = []
+
+    def add(self, ids: list[str], joined: str | None = None) -> None:
+        """Add a block's ids (`joined`: them joined by NUL, when already at hand)."""
+        if not ids:
+            return
+        if joined is None:
+            joined = "\0".join(ids)
+        self.count += len(ids)
+        if joined.count("\0") != len(ids) - 1:  # an id holds a NUL: a list of its own
+            self._flush()
+            self._chunks.append((ids, None))
+            return
+        self._parts.append(joined)
+        self._pending += len(ids)
+        if self._pending >= ID_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._parts:
+            text = "\0".join(self._parts)
+            self._chunks.append((text, id_words(text, self._pending)))
+            self._parts, self._pending = [], 0
+
+    def finish(self) -> tuple[IdGroups, np.ndarray]:
+        """(distinct ids, the code of each id added)."""
+        self._flush()
+        chunks, self._chunks = self._chunks, []
+        if all(keys is not None for _, keys in chunks):
+            if not chunks:
+                return IdGroups(ids=[]), np.zeros(0, dtype=np.int32)
+            words = _stack([keys[0] for _, keys in chunks])
+            lens = np.concatenate([keys[1] for _, keys in chunks])
+            first, inverse = group_rows(words)
+            return IdGroups(words[first], lens[first]), inverse
+        ids: list[str] = []
+        for part, _ in chunks:
+            ids.extend(part.split("\0") if type(part) is str else part)
+        distinct, codes = factorize(ids)
+        return IdGroups(ids=distinct), codes
+
+
+def _stack(parts: list[np.ndarray]) -> np.ndarray:
+    """Rows of words of several widths, padded with zero words to the widest."""
+    width = max(p.shape[1] for p in parts)
+    if all(p.shape[1] == width for p in parts):
+        return np.concatenate(parts)
+    out = np.zeros((sum(len(p) for p in parts), width), dtype=np.uint64)
+    at = 0
+    for p in parts:
+        out[at : at + len(p), : p.shape[1]] = p
+        at += len(p)
+    return out
+
+
+def merge_ids(groups: list[IdGroups]) -> tuple[ItemIds, list[np.ndarray]]:
+    """One numbering of several readers' distinct ids: (all distinct ids, each reader's map)."""
+    bounds = np.cumsum([0, *map(len, groups)]).tolist()
+    if all(g.ids is None for g in groups):
+        words = _stack([g.words for g in groups])
+        lens = np.concatenate([g.lens for g in groups])
+        first, inverse = group_rows(words)
+        ids = ItemIds(words[first], lens[first])
+    else:
+        every: list[str] = []
+        for g in groups:
+            every.extend(g.as_list())
+        distinct, inverse = factorize(every)
+        ids = ItemIds(ids=distinct)
+    return ids, [inverse[a:b] for a, b in pairwise(bounds)]
+
+
+# ----------------------------------------------------------------------------------------------
+# Label values and annotator names as codes
+
+
+def value_key(value: Any) -> Any:
+    """What makes two values the same: a string itself, a list of strings as a tuple.
+
+    Anything else (lists of objects, numbers, ...) gets no key: each is its own entry.
+    """
+    if type(value) is str:
+        return value
+    if type(value) is list and all(type(v) is str for v in value):
+        return tuple(value)
+    return None
+
+
+_STR_OR_NONE = {str, type(None)}
+
+
+class Vocab:
+    """Values to codes (-1: none or null); equal strings and equal lists of strings share one.
+
+    Codes are handed out by a counter inside C-level `map` calls, so they have gaps;
+    `finish()` numbers the values 0, 1, 2, ... and returns the renumbering. The index holds
+    only strings, tuples and None, so a number, a list or an object never hits it by accident.
+    """
+
+    __slots__ = ("counter", "index", "objects")
+
+    def __init__(self) -> None:
+        self.index: dict[Any, int] = {None: -1}
+        self.counter = count()
+        self.objects: dict[int, Any] = {}
+        """Values that are not their own key (lists), by code."""
+
+    def code_all(self, vals: list[Any]) -> np.ndarray:
+        index = self.index
+        try:  # the usual block: label names seen before
+            return np.fromiter(map(index.__getitem__, vals), dtype=np.int32, count=len(vals))
+        except (KeyError, TypeError):
+            pass
+        if not set(map(type, vals)) <= _STR_OR_NONE:
+            return np.array([self.code(v) for v in vals], dtype=np.int32)
+        deque(map(index.setdefault, dict.fromkeys(vals), self.counter), maxlen=0)
+        return np.fromiter(map(index.__getitem__, vals), dtype=np.int32, count=len(vals))
+
+    def code(self, value: Any) -> int:
+        if value is None:
+            return -1
+        key = value_key(value)
+        if key is None:
+            code = next(self.counter)
+            self.index[("\0object", code)] = code
+            self.objects[code] = value
+            return code
+        code = self.index.get(key)
+        if code is None:
+            code = self.index[key] = next(self.counter)
+            if type(value) is not str:
+                self.objects[code] = value
+        return code
+
+    def finish(self) -> tuple[list[Any], np.ndarray]:
+        """The values in code order, and the map from raw codes to 0, 1, ... (-1 stays -1)."""
+        keys = list(self.index)[1:]  # insertion order is code order; [0] is None
+        codes = np.fromiter(self.index.values(), dtype=np.int64, count=len(self.index))[1:]
+        top = int(codes[-1]) + 1 if len(codes) else 0
+        renumber = np.full(top + 1, -1, dtype=np.int32)  # the extra last entry maps -1
+        renumber[codes] = np.arange(len(codes), dtype=np.int32)
+        if self.objects:
+            objects = self.objects
+            values = [objects.get(int(c), k) for c, k in zip(codes, keys, strict=True)]
+        else:
+            values = keys
+        return values, renumber
+
+
+def remap_values(values: list[Any], index: dict[Any, int], known: list[Any]) -> np.ndarray:
+    """Codes of one reader's values in a shared numbering (`index`, `known`), with a trailing -1
+    so that code -1 stays -1."""
+    out = np.empty(len(values) + 1, dtype=np.int32)
+    for i, value in enumerate(values):
+        key = value_key(value)
+        code = None if key is None else index.get(key)
+        if code is None:
+            code = len(known)
+            known.append(value)
+            if key is not None:
+                index[key] = code
+        out[i] = code
+    out[-1] = -1
+    return out
