@@ -125,7 +125,8 @@ def run_labeltui(data: Path, lines: int) -> tuple[float, float, float, float]:
     )
     try:
         text = pane.wait_for(lambda s: MARKER in s)  # the first item's text
-        whole = pane.wait_for(lambda s: MARKER in s and "Help" in s)  # and the footer too
+        # the whole first screen: the text, the labels, the status line and the footer
+        whole = pane.wait_for(lambda s: all(x in s for x in (MARKER, "billing", "done ", "Help")))
         pid = pane.app_pid()
         exact = f"1/{lines} "
         indexed = pane.wait_for(lambda s: exact in s and "indexing" not in s)
@@ -161,6 +162,10 @@ def main() -> None:
     (OUT / "large.yaml").write_text(SCHEMA)
     size = data.stat().st_size / 1e6
     print(f"dataset: {args.lines:,} lines, {size:.0f} MB ({time.perf_counter() - t0:.1f} s)")
+    # A normal install writes labeltui's bytecode on the first run; a machine that sets
+    # PYTHONDONTWRITEBYTECODE (as this one does) would compile every module on every start.
+    package = Path(__file__).resolve().parents[1] / "labeltui"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     cache = OUT / ".cache"
     shutil.rmtree(cache, ignore_errors=True)
     firsts, wholes, indexed, peaks, minimal = [], [], [], [], []
@@ -171,13 +176,15 @@ def main() -> None:
         indexed.append(i)
         peaks.append(p)
         minimal.append(run_minimal(data))
-    m_first, m_min = statistics.median(firsts), statistics.median(minimal)
-    print(f"first item on screen: labeltui {m_first:.3f} s, minimal Textual app {m_min:.3f} s")
-    print(f"ratio: {m_first / m_min:.2f}x (goal <= 1.5x)")
-    print(f"whole first screen (item, labels, status, footer): {statistics.median(wholes):.3f} s")
+    m_first, m_whole = statistics.median(firsts), statistics.median(wholes)
+    m_min = statistics.median(minimal)
+    print(f"first item's text on screen: labeltui {m_first:.3f} s")
+    print(f"whole first screen (text, labels, status, footer): labeltui {m_whole:.3f} s")
+    print(f"minimal Textual app (the first line's text): {m_min:.3f} s")
+    print(f"ratio, whole first screen: {m_whole / m_min:.2f}x (goal <= 1.5x)")
     print(f"whole file indexed (exact count shown): {statistics.median(indexed):.2f} s")
     print(f"peak memory (VmHWM): {max(peaks):.0f} MB (goal < 200 MB)")
-    print(f"runs: first {[round(x, 3) for x in firsts]}, minimal {[round(x, 3) for x in minimal]}")
+    print(f"runs: whole {[round(x, 3) for x in wholes]}, minimal {[round(x, 3) for x in minimal]}")
 
 
 if __name__ == "__main__":

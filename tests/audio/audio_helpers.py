@@ -14,11 +14,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from labeltui.core.items import Item
 from labeltui.core.schema import Task, parse_schema
 from labeltui.ui.widgets.audio_editor import AudioEditor
+from labeltui.ui.widgets.key_bar import KeyBar
 
 SCHEMA = """\
 tasks:
@@ -61,7 +61,7 @@ class EditorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.editor
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_key(self, event: Key) -> None:
         char = event.character

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 from audio_helpers import EditorApp, tone_bursts, write
-from textual.widgets import Footer
 
 from labeltui.ui.widgets import audio_editor
 from labeltui.ui.widgets.audio_editor import AudioEditor
+from labeltui.ui.widgets.key_bar import KeyBar
 
 SIZE = (100, 30)
 MARKS = [
@@ -160,7 +160,7 @@ async def test_every_key_is_a_binding_with_a_description_and_shows_in_footer(aud
     async with app.run_test(size=(160, 30)):
         shown = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
         assert {"tab", "plus", "left_square_bracket", "space", "enter"} <= shown
-        assert app.screen.query_one(Footer)
+        assert app.screen.query_one(KeyBar)
 
 
 async def test_a_missing_file_is_shown_on_the_item_and_keeps_its_marks(tmp_path, silent_player):

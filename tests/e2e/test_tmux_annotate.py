@@ -126,7 +126,8 @@ def test_markup_and_escape_sequences_in_the_text_are_shown_literally(tmp_path, t
     text = "[bold red]x[/] then \x1b[2J and \x1b[31mred\x1b[0m end-of-text"
     write(tmp_path, [{"id": "a", "text": text}, {"id": "b", "text": "second"}], TRIAGE)
     t = tmux_factory(["annotate", "data.jsonl", "-s", "schema.yaml", "-a", "ann"], tmp_path)
-    screen = t.wait_for("end-of-text")
+    t.wait_for("end-of-text")
+    screen = t.wait_for("billing")  # the whole first screen: the labels come with the text
     assert "[bold red]x[/]" in screen
     assert "␛[2J" in screen and "␛[31mred␛[0m" in screen
     # The screen was not cleared by the text: the header and the labels are still there.

@@ -31,8 +31,12 @@ def parsed(path) -> list[dict]:
     return [json.loads(line) for line in raw.decode("utf-8").splitlines()]
 
 
-def position(screen: str) -> int:
+def position(screen: str, default: int | None = None) -> int:
+    """The item number in the status line (`default`, if given, when a half-drawn frame has
+    no status line yet)."""
     match = re.search(r"\b(\d+)/~?\d+\b", screen)
+    if match is None and default is not None:
+        return default
     assert match, screen
     return int(match.group(1))
 
@@ -53,19 +57,19 @@ def test_sigkill_at_three_moments_loses_nothing_confirmed(tmp_path, tmux_factory
 
     # 1. Right after a confirmed save.
     t = tmux_factory(ARGS, tmp_path)
-    t.wait_for("ticket number 0 body")
+    t.wait_for("ticket number 0 body", "done ")
     t.send("1")
-    t.wait_for("ticket number 1 body")
+    t.wait_for("ticket number 1 body", "done ")
     confirmed["t0"] = "billing"
     kill(t)
     assert {r["_id"]: r["labels"]["team"] for r in parsed(out)} == confirmed
 
     # 2. In the middle of a burst of keys: whatever the screen reached is on disk.
     t = tmux_factory(ARGS, tmp_path)
-    t.wait_for("ticket number 1 body")
+    t.wait_for("ticket number 1 body", "done ")
     t.send(*["2"] * 15)
     time.sleep(0.15)
-    shown = position(t.screen())
+    shown = position(t.wait_for("done "))
     kill(t)
     saved = {r["_id"]: r["labels"]["team"] for r in parsed(out)}
     for i in range(1, shown - 1):  # items before the one on screen were confirmed
@@ -76,9 +80,9 @@ def test_sigkill_at_three_moments_loses_nothing_confirmed(tmp_path, tmux_factory
     # 3. While the app is idle on a reopened session: then reopen once more and check resume.
     t = tmux_factory(ARGS, tmp_path)
     first_open = len(saved)
-    t.wait_for(f"ticket number {first_open} body")
+    t.wait_for(f"ticket number {first_open} body", "done ")
     t.send("3")
-    t.wait_for(f"ticket number {first_open + 1} body")
+    t.wait_for(f"ticket number {first_open + 1} body", "done ")
     confirmed[f"t{first_open}"] = "other"
     time.sleep(0.3)
     kill(t)
@@ -87,8 +91,8 @@ def test_sigkill_at_three_moments_loses_nothing_confirmed(tmp_path, tmux_factory
     assert all(r["_annotator"] == "ann" and r["_status"] == "done" for r in parsed(out))
 
     t = tmux_factory(ARGS, tmp_path)
-    t.wait_for(f"ticket number {len(saved)} body")
-    assert position(t.screen()) == len(saved) + 1
+    screen = t.wait_for(f"ticket number {len(saved)} body", "done ")
+    assert position(screen) == len(saved) + 1
     t.send("C-q")
     assert t.exit_status() == 0
     assert not (tmp_path / "data.ann.jsonl.torn").exists()
@@ -104,7 +108,7 @@ def test_sigkill_during_a_burst_of_20_keys(tmp_path, tmux_factory):
     write(tmp_path, tickets(40), TRIAGE)
     out = tmp_path / "data.ann.jsonl"
     t = tmux_factory(ARGS, tmp_path)
-    t.wait_for("ticket number 0 body")
+    t.wait_for("ticket number 0 body", "done ")
     pane_pid = int(t.tmux("list-panes", "-t", "e2e", "-F", "#{pane_pid}").split()[0])
     pid = t.app_pid()
     assert pid != pane_pid and pid_alive(pid)
@@ -124,7 +128,7 @@ def test_sigkill_during_a_burst_of_20_keys(tmp_path, tmux_factory):
     shown = 1
     deadline = time.monotonic() + 10
     while shown < 6 and time.monotonic() < deadline:
-        shown = position(t.screen())
+        shown = position(t.screen(), default=shown)
     os.kill(pid, signal.SIGKILL)
     killed.set()
     sender.join()
@@ -137,7 +141,7 @@ def test_sigkill_during_a_burst_of_20_keys(tmp_path, tmux_factory):
     assert all(r["labels"] == {"team": "billing"} and r["_status"] == "done" for r in saved)
 
     t = tmux_factory(ARGS, tmp_path)
-    screen = t.wait_for(f"ticket number {n} body")
+    screen = t.wait_for(f"ticket number {n} body", "done ")
     assert position(screen) == n + 1
     t.send("C-q")
     assert t.exit_status() == 0

@@ -55,16 +55,20 @@ class Tmux:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "e2e")
 
-    def wait_for(self, text: str, timeout: float = 15.0) -> str:
-        """Poll the screen until `text` is on it; fail with the screen when it never is."""
+    def wait_for(self, *texts: str, timeout: float = 15.0) -> str:
+        """Poll the screen until every one of `texts` is on it; fail with the screen otherwise.
+
+        Give more than one to wait for a whole frame: tmux 3.3 has no synchronized output,
+        so a capture can land while a frame is half drawn.
+        """
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if all(text in screen for text in texts):
                 return screen
             time.sleep(0.05)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+        raise AssertionError(f"{texts!r} never all appeared; the screen was:\n{screen}")
 
     def wait_gone(self, text: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
@@ -89,7 +93,7 @@ class Tmux:
         raise AssertionError("labeltui did not start")
 
     def exit_status(self, timeout: float = 15.0) -> int:
-        screen = self.wait_for("EXIT=", timeout)
+        screen = self.wait_for("EXIT=", timeout=timeout)
         return int(re.search(r"EXIT=(\d+)", screen).group(1))
 
     def close(self) -> None:

@@ -236,8 +236,9 @@ async def test_small_terminals_show_help_key(make_session, size):
     app = make_app(session)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        footer = app.screen.query_one("Footer")
+        footer = app.screen.query_one("#keys")
         assert footer.region.height == 1
+        assert str(footer.render()).startswith("? Help ")
         assert app.screen.query_one("#item-text").region.height >= 1
 
 

@@ -19,13 +19,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from labeltui.core.display import visible
 from labeltui.core.items import Item
 from labeltui.core.schema import RESERVED_KEYS, Schema, Task
 from labeltui.errors import LabeltuiError
 from labeltui.ui.screens.help import HelpScreen, key_label
+from labeltui.ui.widgets.key_bar import KeyBar
 from labeltui.ui.widgets.task_editor import TaskEditor
 
 QUIT_KEY = ("^q", "Quit (every save is already on disk)")
@@ -136,7 +137,7 @@ class LabellingScreen(Screen[None]):
                     yield Static(Text(visible(heading)), classes="editor-title")
                 yield editor
         yield Static(id="status", markup=False)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.show_item()

@@ -6,10 +6,10 @@ Run it by hand with `python tests/spans/snapshot_apps/spans_app.py`.
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.widgets import Footer
 
 from labeltui.core.items import Item
 from labeltui.core.schema import parse_schema
+from labeltui.ui.widgets.key_bar import KeyBar
 from labeltui.ui.widgets.span_editor import SpanEditor
 
 SCHEMA = """\
@@ -53,7 +53,7 @@ class SpansApp(App[None]):
         task = parse_schema(SCHEMA).tasks[0]
         self.editor = SpanEditor(task, id="task-entities")
         yield self.editor
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.editor.load(Item(0, "snap", {"text": TEXT}, text=TEXT), VALUE)

@@ -1,0 +1,124 @@
+"""The footer: the keys of the focused widget, the screen and the app, on one line.
+
+Textual's `Footer` composes one widget per key, and only after the screen's bindings are
+known, so the first complete screen waits for a second compose and layout pass (about 30 ms
+of the time to the first screen, measured with benchmarks/open_large.py). This draws the
+same line as the compact `Footer` (keys in a group share one description) as one `Static`
+that is updated in place. Clicking a key presses it, as in `Footer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from itertools import groupby
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.screen import Screen
+from textual.widgets import Static
+
+Entry = tuple[str, str, str | None, bool]
+"""(key display, description, key to press on a click or None, enabled)."""
+
+
+def key_entries(
+    bindings: Iterable[tuple[Binding, bool]],
+    key_display: Callable[[Binding], str],
+    first: tuple[str, ...] = ("help",),
+) -> list[Entry]:
+    """What the footer shows for the active bindings (in their order) that have `show` set.
+
+    Several keys for one action show once (the first); neighbours that share a group show
+    their keys together under the group's description, as Textual's Footer does. The actions
+    in `first` come first: at 80 columns the span and audio keys fill the line, and the key
+    to the help screen, which lists every key, must stay visible.
+    """
+    by_action: dict[str, tuple[Binding, bool]] = {}
+    for binding, enabled in bindings:
+        if binding.show:
+            by_action.setdefault(binding.action, (binding, enabled))
+    for action in reversed(first):
+        if action in by_action:
+            by_action = {action: by_action.pop(action), **by_action}
+    entries: list[Entry] = []
+    for group, members in groupby(by_action.values(), lambda pair: pair[0].group):
+        members = list(members)
+        if group is not None and len(members) > 1:
+            keys = ("" if group.compact else " ").join(key_display(b) for b, _ in members)
+            enabled = any(e for _, e in members)
+            entries.append((keys, group.description, None, enabled))
+        else:
+            for binding, enabled in members:
+                first_key = binding.key.split(",")[0].strip()
+                entries.append((key_display(binding), binding.description, first_key, enabled))
+    return entries
+
+
+class KeyBar(Static):
+    """One line of `key description` pairs for the keys that are active now."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        height: 1;
+        width: 1fr;
+        background: $footer-background;
+        color: $footer-description-foreground;
+        text-wrap: nowrap;
+        text-overflow: clip;
+    }
+    KeyBar > .key-bar--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyBar > .key-bar--disabled {
+        color: $text-disabled;
+    }
+    """
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--disabled"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(markup=False, id=id)
+        self._keys: list[tuple[int, int, str]] = []
+        """(first cell, end cell, key) of every key that a click presses."""
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.show_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen:
+            self.show_keys()
+
+    def show_keys(self) -> None:
+        """Draw the keys of the bindings active now (focus decides which widget's count)."""
+        active = self.screen.active_bindings.values()
+        entries = key_entries(((b.binding, b.enabled) for b in active), self.app.get_key_display)
+        self.update(self.render_entries(entries))
+
+    def render_entries(self, entries: list[Entry]) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        off_style = self.get_component_rich_style("key-bar--disabled", partial=True)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        self._keys = []
+        for keys, description, press, enabled in entries:
+            if text:
+                text.append(" ")
+            start = text.cell_len
+            text.append(keys, key_style if enabled else off_style + Style(bold=True))
+            if description:
+                text.append(" " + description, None if enabled else off_style)
+            if press is not None and enabled:
+                self._keys.append((start, text.cell_len, press))
+        return text
+
+    def on_click(self, event: Click) -> None:
+        for start, end, key in self._keys:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
