@@ -1,5 +1,5 @@
 """`python -m labeltui` is the `labeltui` command."""
 
-from labeltui.cli import main
+from labeltui.entry import main
 
 main()

@@ -6,7 +6,6 @@ Kept thin and light: the Textual app is imported inside `annotate` only, and eve
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from labeltui import __version__
+from labeltui.commands.annotate import default_annotator, run_annotate
 from labeltui.commands.options import SchemaOption, WhereOption
 from labeltui.errors import LabeltuiError
 
@@ -58,16 +58,6 @@ def _root(
     """Keyboard-driven data annotation in the terminal: JSONL in, JSONL out."""
 
 
-def default_annotator() -> str:
-    """The login name, as FORMAT section 3 asks; `annotator` when there is none."""
-    import getpass
-
-    try:
-        return getpass.getuser() or "annotator"
-    except Exception:  # no login name (containers without a passwd entry)
-        return "annotator"
-
-
 @app.command()
 def annotate(
     dataset: Annotated[Path, typer.Argument(help="The JSONL dataset.", show_default=False)],
@@ -94,13 +84,7 @@ def annotate(
 
     Example: labeltui annotate sample_data/tickets.jsonl --schema sample_data/tickets.schema.yaml
     """
-    from labeltui.core.session import open_session
-    from labeltui.ui.launch import run_app
-
-    session = open_session(
-        dataset, schema, annotator or default_annotator(), out, where=where, sort=sort
-    )
-    run_app(session)
+    run_annotate(dataset, schema, annotator, out, where, sort)
 
 
 @app.command()
@@ -133,14 +117,4 @@ app.command("export")(export)
 app.command("stats")(stats)
 
 
-def main() -> None:
-    """Entry point of the `labeltui` script."""
-    # Importing Textual creates many objects; garbage collection passes while importing cost
-    # about 40 ms before the first screen and free nothing (imported modules stay alive).
-    # The apps turn it back on (ui.launch.collect_from_now_on) before they start.
-    if sys.argv[1:2] in (["annotate"], ["review"]):
-        gc.disable()
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
+__all__ = ["app", "default_annotator"]

@@ -69,7 +69,7 @@ def review(
 
     Example: labeltui review tickets.ann.jsonl tickets.bob.jsonl --schema tickets.schema.yaml
     """
-    from labeltui.cli import default_annotator
+    from labeltui.commands.annotate import default_annotator
     from labeltui.core.review import open_review
     from labeltui.core.review_load import load_review
     from labeltui.core.schema import load_schema

@@ -23,7 +23,7 @@ def require_terminal(command: str) -> None:
 
 
 def collect_from_now_on() -> None:
-    """Turn garbage collection back on (`cli.main` turns it off for the imports), after
+    """Turn garbage collection back on (`entry.main` turns it off for the imports), after
     moving everything alive now into the permanent generation so collections stay cheap."""
     gc.freeze()
     gc.enable()

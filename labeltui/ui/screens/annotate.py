@@ -45,11 +45,12 @@ class AnnotateScreen(LabellingScreen):
     def __init__(self, session: Session) -> None:
         super().__init__(session.schema)
         self.session = session
+        self.header = Static(id="header", markup=False)
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="header", markup=False)
+        yield self.header
         yield Static(id="banner", markup=False)
         yield from self.compose_text()
         yield from self.compose_editors(self.editor_title)
@@ -109,7 +110,7 @@ class AnnotateScreen(LabellingScreen):
         """Show the session's current item in every widget."""
         session = self.session
         if session.empty:
-            self.query_one("#header", Static).update("The dataset has no items.")
+            self.header.update("The dataset has no items.")
             return
         item = session.item()
         body = item.text if item.text is not None else _fields_text(item.data)
@@ -123,9 +124,11 @@ class AnnotateScreen(LabellingScreen):
         self.show_fields(item, session.values(item), body, text_shown, prefilled)
         self.refresh_status()
 
+    def show_unmounted(self) -> bool:
+        self.show_item()
+        return True
+
     def refresh_status(self) -> None:
-        if not self.is_mounted:
-            return
         session = self.session
         if session.empty:
             return
@@ -137,10 +140,9 @@ class AnnotateScreen(LabellingScreen):
         header.append(f"  ·  item {visible(item.id)}")
         state = session.status(item)
         header.append(f"  ·  {state or 'new'}", style="bold" if state else "")
-        self.query_one("#header", Static).update(header)
-        self.query_one("#status", Static).update(
-            status_text(progress, session.store.annotator, self.size.width - 2)
-        )
+        self.header.update(header)
+        width = self.size.width or self.app.size.width  # before mounting: the terminal's
+        self.status_line.update(status_text(progress, session.store.annotator, width - 2))
 
     # -- label keys ---------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from labeltui.core.display import visible
@@ -95,6 +96,12 @@ class LabellingScreen(Screen[None]):
         self.text_in_editor = any(task.kind == "spans" for task in schema.tasks)
         """A spans task draws the text itself, in its editor."""
         self.audio = any(task.kind == "audio_marks" for task in schema.tasks)
+        self.item_scroll = VerticalScroll(id="item-scroll", classes="short" if self.audio else "")
+        self.item_text = Static(id="item-text", markup=False)
+        self.meta = Static(id="meta", markup=False)
+        self.status_line = Static(id="status", markup=False)
+        self._shown = False
+        """The first item is on the widgets already (`mount_composed_widgets`)."""
 
     @property
     def navigator(self) -> Navigator:
@@ -123,9 +130,9 @@ class LabellingScreen(Screen[None]):
     def compose_text(self) -> ComposeResult:
         """The item's text (unless an editor draws it) and its other fields on one line."""
         if not self.text_in_editor:
-            with VerticalScroll(id="item-scroll", classes="short" if self.audio else ""):
-                yield Static(id="item-text", markup=False)
-        yield Static(id="meta", markup=False)
+            with self.item_scroll:
+                yield self.item_text
+        yield self.meta
 
     def compose_editors(self, title: Callable[[Task], str | None]) -> ComposeResult:
         """The task editors (each under `title(task)` unless None), the status line, footer."""
@@ -136,13 +143,30 @@ class LabellingScreen(Screen[None]):
                 if heading is not None:
                     yield Static(Text(visible(heading)), classes="editor-title")
                 yield editor
-        yield Static(id="status", markup=False)
+        yield self.status_line
         yield KeyBar(id="keys")
 
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        """Show the first item on the new widgets before they are mounted, when every editor
+        can load an item unmounted: their first layout then has their content, and the first
+        frame is the whole screen (content given in `on_mount` comes a frame later for some
+        widgets, about 10 ms, measured with benchmarks/open_large.py)."""
+        if all(editor.LOADS_UNMOUNTED for editor in self.editors) and self.show_unmounted():
+            self._shown = True
+        await super().mount_composed_widgets(widgets)
+
+    def show_unmounted(self) -> bool:
+        """Show the first item before mounting; False when this screen cannot."""
+        return False
+
     def on_mount(self) -> None:
-        self.show_item()
+        if not self._shown:
+            self.show_item()
         if self.editors:
-            self.editors[0].focus()
+            if self._shown:  # after the first frame: focusing now would hold the editor back
+                self.call_after_refresh(self.editors[0].focus)  # from it (a frame later)
+            else:
+                self.editors[0].focus()
         self.mounted()
 
     def mounted(self) -> None:
@@ -157,15 +181,13 @@ class LabellingScreen(Screen[None]):
         for task, editor in zip(self.schema.tasks, self.editors, strict=True):
             editor.load(item, values.get(task.name))
         if not self.text_in_editor:
-            self.query_one("#item-text", Static).update(Text(visible(body)))
-            scroll = self.query_one("#item-scroll", VerticalScroll)
-            scroll.scroll_home(animate=False)
-            scroll.display = text_shown
+            self.item_text.update(Text(visible(body)))
+            if self.item_scroll.is_mounted:
+                self.item_scroll.scroll_home(animate=False)
+            self.item_scroll.display = text_shown
         meta = meta_text(item.data, self.schema.text_field, self.schema.audio_field)
         meta = f"{meta_prefix}  ·  {meta}" if meta_prefix and meta else meta_prefix or meta
-        self.query_one("#meta", Static).update(
-            Text(visible(meta), no_wrap=True, overflow="ellipsis")
-        )
+        self.meta.update(Text(visible(meta), no_wrap=True, overflow="ellipsis"))
 
     # -- label keys ----------------------------------------------------------------------------
 
@@ -231,7 +253,7 @@ class LabellingScreen(Screen[None]):
 
     def action_scroll_text(self, lines: int) -> None:
         if not self.text_in_editor:
-            self.query_one("#item-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+            self.item_scroll.scroll_relative(y=lines, animate=False)
 
     # -- help ------------------------------------------------------------------------------
 

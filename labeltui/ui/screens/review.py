@@ -144,7 +144,7 @@ class ReviewScreen(LabellingScreen):
             status.append(", ".join(map(visible, sources)) if sources else "[] (edited)")
         status.append(f"  · saved {review.saves}", style="dim")
         status.append(f"  · reviewer {visible(review.store.annotator)}", style="dim")
-        self.query_one("#status", Static).update(status)
+        self.status_line.update(status)
 
     # -- keys -------------------------------------------------------------------------------
 

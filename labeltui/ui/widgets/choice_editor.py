@@ -19,6 +19,8 @@ from labeltui.ui.widgets.task_editor import TaskEditor
 class ChoiceEditor(TaskEditor):
     """Single choice (a key selects, again deselects) or multiple choice (keys toggle)."""
 
+    LOADS_UNMOUNTED = True
+
     DEFAULT_CSS = """
     ChoiceEditor {
         height: auto;

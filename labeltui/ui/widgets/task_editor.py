@@ -21,6 +21,9 @@ from labeltui.core.schema import Task
 class TaskEditor(Widget, can_focus=True):
     """Base class: one task's answer for the current item."""
 
+    LOADS_UNMOUNTED = False
+    """`load` works before the editor is mounted (it only sets state; no workers, no size)."""
+
     class Changed(Message):
         """The editor's value changed (the screen refreshes counts and the footer)."""
 

@@ -1,0 +1,85 @@
+"""`labeltui annotate`: open a session and run the app, and the quick way there.
+
+Start-up is part of the product: `annotate` should show its first screen as soon as a bare
+Textual app would. typer costs about 30 ms before the first screen (importing it, then
+building every command's parser from its signature), so the common command lines (a dataset
+and the options below, each once) are parsed here; anything else (`--help`, an unknown
+or repeated option, a missing value) goes to typer, which gives its usual help and errors.
+`tests/test_entry.py` checks both give the same call, and that this table matches typer's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Every option of `annotate` (as typer defines it in cli.py) -> its parameter.
+OPTIONS = {
+    "--schema": "schema",
+    "-s": "schema",
+    "--annotator": "annotator",
+    "-a": "annotator",
+    "--out": "out",
+    "-o": "out",
+    "--where": "where",
+    "--sort": "sort",
+}
+_REPEATABLE = {"where"}
+
+
+def default_annotator() -> str:
+    """The login name, as FORMAT section 3 asks; `annotator` when there is none."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "annotator"
+    except Exception:  # no login name (containers without a passwd entry)
+        return "annotator"
+
+
+def run_annotate(
+    dataset: Path,
+    schema: Path,
+    annotator: str | None = None,
+    out: Path | None = None,
+    where: list[str] | None = None,
+    sort: str | None = None,
+) -> None:
+    """Open the session (a LabeltuiError: nothing opened) and run the app until quit."""
+    from labeltui.core.session import open_session
+    from labeltui.ui.launch import run_app
+
+    session = open_session(
+        dataset, schema, annotator or default_annotator(), out, where=where, sort=sort
+    )
+    run_app(session)
+
+
+def parse_quick(args: list[str]) -> dict | None:
+    """`run_annotate`'s arguments for the words after `annotate`, or None to ask typer."""
+    values: dict = {}
+    positional: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word.startswith("-"):
+            name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+            key = OPTIONS.get(name)
+            if key is None or (key in values and key not in _REPEATABLE):
+                return None
+            if not equals:
+                value = next(words, None)
+            if not value:  # missing or empty
+                return None
+            if key in _REPEATABLE:
+                values.setdefault(key, []).append(value)
+            else:
+                values[key] = value
+        elif word:
+            positional.append(word)
+        else:
+            return None
+    if len(positional) != 1 or "schema" not in values:
+        return None
+    for key in ("schema", "out"):
+        if key in values:
+            values[key] = Path(values[key])
+    return {"dataset": Path(positional[0]), **values}

@@ -1,0 +1,102 @@
+"""`labeltui annotate` parsed the quick way gives the same call as typer, or leaves it to typer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+import labeltui.cli as cli
+from labeltui.commands import annotate as annotate_command
+from labeltui.commands.annotate import OPTIONS, parse_quick
+
+QUICK = [
+    ["data.jsonl", "--schema", "s.yaml"],
+    ["data.jsonl", "-s", "s.yaml", "-a", "bob", "-o", "out.jsonl"],
+    ["--schema=s.yaml", "data.jsonl", "--annotator=ann", "--out=o/x.jsonl"],
+    ["data.jsonl", "-s", "s.yaml", "--where", "lang=de", "--where=channel=chat"],
+    ["data.jsonl", "-s", "s.yaml", "--sort", "-score"],
+    ["-s", "s.yaml", "--sort=score", "dir with space/data.jsonl"],
+    ["data.jsonl", "-s", "s.yaml", "--out", "--where"],  # click takes the next word as a value
+]
+
+NOT_QUICK = [
+    [],
+    ["--help"],
+    ["data.jsonl", "-s", "s.yaml", "-h"],
+    ["data.jsonl"],  # no schema: typer says so
+    ["data.jsonl", "other.jsonl", "-s", "s.yaml"],
+    ["data.jsonl", "-s"],  # a missing value
+    ["data.jsonl", "-s", "a.yaml", "--schema", "b.yaml"],  # given twice
+    ["data.jsonl", "-ss.yaml"],  # a value joined to a short option
+    ["data.jsonl", "-s", "s.yaml", "--unknown", "x"],
+    ["data.jsonl", "-s", "s.yaml", "--where="],
+    ["--", "data.jsonl", "-s", "s.yaml"],
+    ["", "-s", "s.yaml"],
+]
+
+
+def typer_call(args: list[str], monkeypatch) -> dict:
+    """The arguments typer gives `run_annotate` for `labeltui annotate ARGS`."""
+    calls: list[tuple] = []
+    monkeypatch.setattr(cli, "run_annotate", lambda *a: calls.append(a))
+    result = CliRunner().invoke(cli.app, ["annotate", *args])
+    assert result.exit_code == 0, result.output
+    names = ["dataset", "schema", "annotator", "out", "where", "sort"]
+    return {k: v for k, v in zip(names, calls[0], strict=True) if v is not None and v != []}
+
+
+@pytest.mark.parametrize("args", QUICK, ids=lambda a: " ".join(a))
+def test_quick_parse_gives_typers_call(args, monkeypatch):
+    quick = parse_quick(args)
+    assert quick is not None and quick == typer_call(args, monkeypatch)
+    assert isinstance(quick["dataset"], Path) and isinstance(quick["schema"], Path)
+
+
+@pytest.mark.parametrize("args", NOT_QUICK, ids=lambda a: " ".join(a) or "nothing")
+def test_anything_unusual_is_left_to_typer(args):
+    assert parse_quick(args) is None
+
+
+def test_the_option_table_is_typers():
+    group = typer.main.get_command(cli.app)
+    command = group.get_command(typer.Context(group), "annotate")
+    expected = {}
+    for param in command.params:
+        if param.param_type_name == "option" and not param.is_flag:
+            for opt in [*param.opts, *param.secondary_opts]:
+                expected[opt] = param.name
+    assert expected == OPTIONS
+    multiple = {p.name for p in command.params if getattr(p, "multiple", False)}
+    assert multiple == annotate_command._REPEATABLE
+
+
+def test_the_script_runs_annotate_without_typer_and_errors_in_one_line(tmp_path):
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"id": "a", "text": "x"}\n')
+    probe = (
+        "import sys\nfrom labeltui.entry import main\n"
+        f"sys.argv = ['labeltui', 'annotate', {str(data)!r}, '-s', 'missing.yaml']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print(code, 'typer' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.stdout.split() == ["2", "False"]
+    assert done.stderr.strip() == "labeltui: missing.yaml: schema file not found"
+
+
+def test_the_script_gives_the_rest_to_typer(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "labeltui", "annotate", "data.jsonl"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2 and "Missing option '--schema'" in done.stderr
+    assert "Traceback" not in done.stderr
