@@ -32,6 +32,9 @@ from labeltui.core.selection import SortKey, Where
 from labeltui.errors import LabeltuiError
 
 _CHUNK = 4 << 20
+_FIRST_CHUNK = 64 << 10
+"""The first read is small: the first screen needs one item, not 4 MB of split lines (about
+5 ms); each later read is 4x bigger, up to `_CHUNK`."""
 _CACHE_ITEMS = 256
 _FLUSH = 1 << 16
 """Recent id hashes kept in a Python dict before they move into the sorted NumPy arrays."""
@@ -167,6 +170,7 @@ class DatasetIndex:
         """Id hashes met while scanning (dropped once the scan is complete)."""
         self._pos = 0
         self._line = 0
+        self._chunk = min(_FIRST_CHUNK, _CHUNK)
         self._lock = threading.Lock()
         """One scanner at a time."""
         self._grow = threading.Lock()
@@ -230,7 +234,8 @@ class DatasetIndex:
         return self
 
     def _scan_chunk(self, stop: Callable[[int, str], bool] | None) -> bool:
-        block = os.pread(self._fd, _CHUNK, self._pos)
+        block = os.pread(self._fd, self._chunk, self._pos)
+        self._chunk = min(self._chunk * 4, _CHUNK)
         if self._pos + len(block) < self.size:  # cut at the last whole line
             cut = block.rfind(b"\n")
             block = self._read_long_line(self._pos) if cut < 0 else block[: cut + 1]
