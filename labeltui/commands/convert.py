@@ -127,6 +127,15 @@ def export(
     ] = None,
     task: ExportTaskOption = None,
     schema: SchemaOption = None,
+    annotator: Annotated[
+        str | None,
+        typer.Option(
+            "--annotator",
+            "-a",
+            help="Export only this annotator's lines (a file that several annotators share).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write the current annotations in another tool's format.
 
@@ -142,7 +151,14 @@ def export(
 
     where = "a folder" if to.value in ("textgrid", "audacity") else "the file to write"
     out = _required_out(file, out, f"{where}, e.g. -o {_example_out(to.value)}")
-    print(export_file(to.value, file, out, task=task, schema=_schema(schema)))
+    summary = export_file(
+        to.value, file, out, task=task, schema=_schema(schema), annotator=annotator
+    )
+    print(summary)
+    if summary.warning:
+        import sys
+
+        print(f"labeltui: warning: {summary.warning}", file=sys.stderr)
 
 
 def _required_out(file: Path, out: Path | None, what: str) -> Path:

@@ -98,6 +98,8 @@ class ExportSummary:
     """Files written into the folder `out` (None for one-file formats)."""
     skipped: int = 0
     notes: dict[str, int] = field(default_factory=dict)
+    warning: str | None = None
+    """Something the user should know (the CLI prints it on stderr)."""
 
     def __str__(self) -> str:
         where = (
@@ -200,13 +202,15 @@ def export_file(
     *,
     task: str | None = None,
     schema: Schema | None = None,
+    annotator: str | None = None,
 ) -> ExportSummary:
-    """Write the current lines of the dataset or annotation file `source` in format `fmt`."""
+    """Write the current lines of the dataset or annotation file `source` in format `fmt`
+    (with `annotator`: that annotator's lines only)."""
     spec = _format(fmt, EXPORT_FORMATS, "export")
     source, out = Path(source), Path(out)
     text_field = (schema.text_field if schema else "text") or "text"
     audio_field = (schema.audio_field if schema else "audio") or "audio"
-    current = read_current(source, text_field, audio_field)
+    current = read_current(source, text_field, audio_field, annotator)
     tasks = _export_tasks(spec, current, task, schema)
     tokenizer = "words"
     if schema is not None and spec.kind == "spans":
@@ -226,8 +230,15 @@ def export_file(
         for name in tasks
         if isinstance(value := entry.labels.get(name), list)
     )
+    mixed = None
+    if annotator is None and len(current.annotators) > 1:
+        names = ", ".join(current.annotators)
+        mixed = (
+            f"{source} holds the lines of {len(current.annotators)} annotators ({names}): each "
+            "item was exported from its last line, whoever wrote it; choose one with --annotator"
+        )
     return ExportSummary(
-        out, len(written), count, tasks, unit, files, current.skipped, dict(job.notes)
+        out, len(written), count, tasks, unit, files, current.skipped, dict(job.notes), mixed
     )
 
 

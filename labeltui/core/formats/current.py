@@ -5,6 +5,9 @@ section 3); a dataset has one line per item. Both are read the same way: the las
 item id wins, items keep the order in which they first appeared, and a line without `_status`
 (a dataset line, or an imported one) counts as an answer. Items whose current line is
 `skipped` have no answer and are left out, but counted.
+
+A file that several annotators share would give each item its last line whoever wrote it;
+`annotator` keeps one annotator's lines, and `Current.annotators` tells who wrote the file.
 """
 
 from __future__ import annotations
@@ -41,13 +44,27 @@ class Current:
     entries: list[Entry] = field(default_factory=list)
     skipped: int = 0
     """Items left out because their current line is `_status: skipped`."""
+    annotators: list[str] = field(default_factory=list)
+    """Every `_annotator` of the file's lines, in order of first appearance."""
 
 
-def read_current(path: str | Path, text_field: str = "text", audio_field: str = "audio") -> Current:
-    """Read `path` and keep the last line of each item (its `_id`, else `item_id`)."""
+def read_current(
+    path: str | Path,
+    text_field: str = "text",
+    audio_field: str = "audio",
+    annotator: str | None = None,
+) -> Current:
+    """Read `path` and keep the last line of each item (its `_id`, else `item_id`); with
+    `annotator`, only the lines whose `_annotator` is that name."""
     path = Path(path)
     latest: dict[str, Entry] = {}  # insertion order is first appearance; values are replaced
+    annotators: dict[str, None] = {}
     for number, obj in json_lines(path):
+        who = obj.get("_annotator")
+        if isinstance(who, str):
+            annotators.setdefault(who)
+        if annotator is not None and who != annotator:
+            continue
         ident = obj.get("_id")
         if not isinstance(ident, str):
             try:
@@ -55,7 +72,10 @@ def read_current(path: str | Path, text_field: str = "text", audio_field: str = 
             except BadId as exc:
                 raise LabeltuiError(str(exc), path, number) from None
         latest[ident] = Entry(ident, obj, number)
-    current = Current(path)
+    if annotator is not None and annotator not in annotators:
+        found = ", ".join(annotators) if annotators else "none"
+        raise LabeltuiError(f"no line by annotator {annotator!r} (annotators: {found})", path)
+    current = Current(path, annotators=list(annotators))
     for entry in latest.values():
         if entry.data.get("_status") == "skipped":
             current.skipped += 1
