@@ -1,4 +1,5 @@
-"""`labeltui export` of a file that several annotators share: a warning, or `--annotator`."""
+"""`labeltui export`: a file that several annotators share (a warning, or `--annotator`),
+and dataset lines with a duplicate id (the first wins, as in `annotate`)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,20 @@ def test_one_annotator_or_a_dataset_gives_no_warning():
     write("shared.jsonl", [dataset_line])
     result = run("-o", "out.jsonl")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_dataset_lines_with_a_duplicate_id_keep_the_first_as_annotate_does():
+    first = {"id": "x", "text": "Ann met Bob", "labels": line("ann", "x", ANN)["labels"]}
+    second = {"id": "x", "text": "Ann met Bob", "labels": line("ann", "x", BOB)["labels"]}
+    write("shared.jsonl", [first, second])
+    result = run("-o", "out.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "1 line with a duplicate id dropped (the first wins)" in result.stdout
+    assert labels("out.jsonl") == [ANN]
+    # an annotation line replaces the dataset line; a dataset line after it is a duplicate
+    write("shared.jsonl", [first, line("ann", "x", BOB), second])
+    result = run("-o", "out.jsonl")
+    assert labels("out.jsonl") == [BOB] and "1 line with a duplicate id" in result.stdout
+    write("shared.jsonl", [first, line("ann", "x", BOB), line("ann", "x", ANN)])
+    result = run("-o", "out.jsonl")
+    assert labels("out.jsonl") == [ANN] and "duplicate" not in result.stdout

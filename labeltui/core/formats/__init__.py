@@ -98,6 +98,7 @@ class ExportSummary:
     """Files written into the folder `out` (None for one-file formats)."""
     skipped: int = 0
     notes: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
     warning: str | None = None
     """Something the user should know (the CLI prints it on stderr)."""
 
@@ -112,6 +113,10 @@ class ExportSummary:
             f"({_tasks(self.tasks)}) to {where}"
         )
         extra = [f"{self.skipped} skipped item(s) left out"] if self.skipped else []
+        if self.duplicates:
+            extra.append(
+                f"{_n(self.duplicates, 'line')} with a duplicate id dropped (the first wins)"
+            )
         extra += [f"{count} {what}" for what, count in sorted(self.notes.items())]
         return text + ("; " + "; ".join(extra) if extra else "")
 
@@ -238,7 +243,16 @@ def export_file(
             "item was exported from its last line, whoever wrote it; choose one with --annotator"
         )
     return ExportSummary(
-        out, len(written), count, tasks, unit, files, current.skipped, dict(job.notes), mixed
+        out,
+        len(written),
+        count,
+        tasks,
+        unit,
+        files,
+        current.skipped,
+        dict(job.notes),
+        current.duplicates,
+        mixed,
     )
 
 
