@@ -109,3 +109,4 @@ def test_annotate_without_a_terminal_says_so_instead_of_waiting(tmp_path):
         "labeltui: annotate needs a terminal: standard input and standard error must be one "
         "(run it in a terminal, in tmux, or over `ssh -t`)"
     )
+    assert not (tmp_path / "d.ann.jsonl").exists()  # the refusal left no empty file behind

@@ -100,10 +100,10 @@ def review(
         return
     session = open_review(loaded, list(files), annotator or default_annotator(), out)
     from labeltui.ui.app import make_review_app
-    from labeltui.ui.launch import collect_from_now_on, require_terminal
+    from labeltui.ui.launch import check_terminal, collect_from_now_on
 
+    check_terminal("review", session)
     try:
-        require_terminal("review")
         app = make_review_app(session)
         collect_from_now_on()
         app.run()

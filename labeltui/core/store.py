@@ -62,8 +62,15 @@ class AnnotationStore:
         self.recovered: str | None = None
         """A message when a torn tail was found and moved aside on open."""
         self._history: list[_Saved] = []
+        self.created = False
+        """This store created the file (it did not exist before)."""
+        flags = os.O_RDWR | os.O_APPEND
         try:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            try:
+                self._fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+                self.created = True
+            except FileExistsError:
+                self._fd = os.open(self.path, flags)
         except OSError as exc:
             raise LabeltuiError(f"cannot open annotation file: {exc.strerror}", self.path) from None
         try:
@@ -205,6 +212,13 @@ class AnnotationStore:
     def is_done(self, item_id: str) -> bool:
         """Whether the item has a current line (done or skipped)."""
         return item_id in self.current
+
+    def discard_if_unused(self) -> None:
+        """Close, and remove the file if this store created it and nothing was written (an app
+        that refuses to start leaves no empty annotation file behind)."""
+        if self._fd >= 0 and self.created and os.fstat(self._fd).st_size == 0:
+            self.path.unlink(missing_ok=True)  # still locked: no other writer has it open
+        self.close()
 
     def close(self) -> None:
         if self._fd >= 0:

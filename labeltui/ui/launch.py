@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import Protocol
 
 from labeltui.core.session import Session
+from labeltui.core.store import AnnotationStore
 from labeltui.errors import LabeltuiError
 
 
@@ -22,6 +24,23 @@ def require_terminal(command: str) -> None:
         )
 
 
+class _Opened(Protocol):
+    store: AnnotationStore
+
+    def close(self) -> None: ...
+
+
+def check_terminal(command: str, opened: _Opened) -> None:
+    """`require_terminal`; without a terminal also close the session, removing its annotation
+    file if it was created just now and is empty (the refusal leaves nothing behind)."""
+    try:
+        require_terminal(command)
+    except LabeltuiError:
+        opened.store.discard_if_unused()
+        opened.close()
+        raise
+
+
 def collect_from_now_on() -> None:
     """Turn garbage collection back on (`entry.main` turns it off for the imports), after
     moving everything alive now into the permanent generation so collections stay cheap."""
@@ -33,8 +52,8 @@ def run_app(session: Session) -> None:
     """Run the app until the annotator quits; every save is already on disk by then."""
     from labeltui.ui.app import make_app
 
+    check_terminal("annotate", session)
     try:
-        require_terminal("annotate")
         app = make_app(session)
         collect_from_now_on()
         app.run()

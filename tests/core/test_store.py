@@ -391,3 +391,24 @@ def test_failed_write_is_a_labeltui_error(out):
         assert info.value.path == str(out)
         assert out.read_bytes() == before
         assert set(store.current) == {"a"}
+
+
+def test_discard_removes_only_a_file_this_store_created_and_left_empty(tmp_path):
+    new = tmp_path / "new.jsonl"
+    store = AnnotationStore(new, "ann")
+    assert store.created and new.exists()
+    store.discard_if_unused()
+    assert not new.exists()
+
+    existing = tmp_path / "existing.jsonl"
+    existing.write_text("")  # empty, but not ours: kept
+    store = AnnotationStore(existing, "ann")
+    assert not store.created
+    store.discard_if_unused()
+    assert existing.exists()
+
+    used = tmp_path / "used.jsonl"
+    store = AnnotationStore(used, "ann")
+    store.save({"text": "x"}, "a", {"t": "x"})
+    store.discard_if_unused()
+    assert len(read_lines(used)) == 1
