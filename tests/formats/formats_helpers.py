@@ -43,6 +43,32 @@ def ms(x: float) -> float:
 # -- CoNLL -------------------------------------------------------------------------------------
 
 
+def conll_tokens(text: str, spans) -> list[tuple[int, int]]:
+    """The tokens CoNLL export should write: `\\w+` runs and punctuation marks, each cut at
+    every span start or end that falls inside it (character by character, independently of
+    labeltui's own splitting)."""
+    edges = {s for s, _, _ in spans} | {e for _, e, _ in spans}
+    out = []
+    for m in re.finditer(r"\w+|[^\w\s]", text):
+        start = m.start()
+        for i in range(m.start() + 1, m.end()):
+            if i in edges:
+                out.append((start, i))
+                start = i
+        out.append((start, m.end()))
+    return out
+
+
+def expected_chunks(tokens, spans) -> set[tuple[int, int, str]]:
+    """Each span over the tokens it touches (only whitespace trimmed, given `conll_tokens`)."""
+    chunks = set()
+    for start, end, label in spans:
+        touched = [(a, b) for a, b in tokens if b > start and a < end]
+        if touched:
+            chunks.add((touched[0][0], touched[-1][1], re.sub(r"\s+", "_", label)))
+    return chunks
+
+
 def decode_bio(tokens, tags) -> set[tuple[int, int, str]]:
     """Chunks (char start, char end, label) of IOB2 tags, checking that each I- continues."""
     chunks, open_ = [], None

@@ -63,10 +63,14 @@ def tags(block: str) -> list[tuple[str, str]]:
     return [(line.split(" ")[0], line.split(" ")[-1]) for line in block.splitlines()]
 
 
-def test_a_span_inside_a_token_tags_the_whole_token(tmp_path):
+def test_a_span_inside_a_token_splits_the_token_and_keeps_its_characters(tmp_path):
     block = export(tmp_path, "the Berliners came", [(4, 10, "LOC")])
-    assert tags(block) == [("the", "O"), ("Berliners", "B-LOC"), ("came", "O")]
-    assert export.summary.notes == {"spans moved to token boundaries": 1}
+    assert tags(block) == [("the", "O"), ("Berlin", "B-LOC"), ("ers", "O"), ("came", "O")]
+    assert export.summary.notes == {"tokens split at span edges": 1}
+    # a Korean particle after the place name, and a span ending inside a later token
+    block = export(tmp_path, "서울에서 만나요", [(0, 2, "LOC"), (5, 7, "EVT")])
+    assert tags(block) == [("서울", "B-LOC"), ("에서", "O"), ("만나", "B-EVT"), ("요", "O")]
+    assert export.summary.notes == {"tokens split at span edges": 2}
 
 
 def test_a_span_over_whitespace_only_is_dropped(tmp_path):

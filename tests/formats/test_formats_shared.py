@@ -11,7 +11,9 @@ import pytest
 from formats_helpers import (
     SHARED,
     audacity_labels,
+    conll_tokens,
     decode_bio,
+    expected_chunks,
     expected_marks,
     ms,
     raw_lines,
@@ -108,20 +110,13 @@ def test_conll_export_of_every_span_file(name, tmp_path, monkeypatch):
     assert len(blocks) == len(items)
     dropped = 0
     for block, item in zip(blocks, items, strict=True):
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(item["text"])]
+        spans = [(s["start"], s["end"], s["label"]) for s in item["labels"]["entities"]]
+        tokens = conll_tokens(item["text"], spans)
         rows = [row.split(" ") for row in block.strip("\n").split("\n")]
         assert [r[0] for r in rows] == [item["text"][a:b] for a, b in tokens]
         assert all(len(r) == 4 and r[1:3] == ["-X-", "_"] for r in rows)
         chunks = decode_bio(tokens, [r[3] for r in rows])
-        widened = {  # each span stretched to the tokens it touches
-            (
-                min(a for a, b in tokens if b > s["start"] and a < s["end"]),
-                max(b for a, b in tokens if b > s["start"] and a < s["end"]),
-                s["label"],
-            )
-            for s in item["labels"]["entities"]
-        }
-        assert chunks <= widened
+        assert chunks <= expected_chunks(tokens, spans)
         dropped += len(item["labels"]["entities"]) - len(chunks)
     match = re.search(r"(\d+) overlapping spans dropped", said)
     assert dropped == (int(match.group(1)) if match else 0)

@@ -15,28 +15,30 @@ and Hugging Face's conll2003 loader read):
   from `labeltui.core.tokens.tokenize`, with the task's `chars` mode when the schema says so),
   so the columns are unambiguous. One `-DOCSTART-` line opens the file; each item is one block.
 - Tags are IOB2 (every entity starts with `B-`, continues with `I-`), as current tools expect.
-- A span that does not start or end on a token boundary tags every token it touches (the span
-  is widened to whole tokens); a span that touches no token (only whitespace) is dropped.
+- A span that starts or ends inside a token splits that token there ("서울에서" with a span
+  over "서울" gives the tokens "서울" and "에서"), so every span keeps its exact characters;
+  a span that touches no token (only whitespace) is dropped.
 - A label with whitespace in it has it replaced by `_`, so that it stays one column.
 - BIO cannot nest: spans are placed longest first among those that start together, left to
   right, and a span that would share a token with a span already placed is dropped (the outer
   entity is kept, as CoNLL-2003 annotated only outermost entities).
 - An item with no tokens (empty or blank text) has no block.
-Widened and dropped spans are counted in the command's summary.
+Split tokens and dropped spans are counted in the command's summary.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import pairwise
 
 from labeltui.core.formats.current import Entry
 from labeltui.core.formats.options import ExportJob, text_of
 from labeltui.core.formats.values import stored_spans
-from labeltui.core.tokens import tokenize
+from labeltui.core.tokens import Token, tokenize
 
 DOCSTART = "-DOCSTART- -X- -X- O\n"
-WIDENED = "spans moved to token boundaries"
+SPLIT = "tokens split at span edges"
 DROPPED_OVERLAP = "overlapping spans dropped (BIO cannot nest)"
 DROPPED_EMPTY = "spans over whitespace only dropped"
 _SPACE = re.compile(r"\s+")
@@ -51,7 +53,8 @@ def write(entries: list[Entry], job: ExportJob) -> str:
         if not tokens:
             continue
         spans = stored_spans(entry.labels.get(job.task), text, job.task, job.source, entry.line)
-        tags = bio_tags(text, spans, job)
+        tokens = split_at_edges(tokens, spans, job)
+        tags = bio_tags(tokens, spans, job)
         rows = [
             f"{text[t.start : t.end]} -X- _ {tag}\n" for t, tag in zip(tokens, tags, strict=True)
         ]
@@ -59,9 +62,25 @@ def write(entries: list[Entry], job: ExportJob) -> str:
     return "".join(blocks)
 
 
-def bio_tags(text: str, spans: list[dict], job: ExportJob) -> list[str]:
-    """One IOB2 tag per token of `text`."""
-    tokens = tokenize(text, job.tokenizer)
+def split_at_edges(tokens: list[Token], spans: list[dict], job: ExportJob) -> list[Token]:
+    """`tokens`, each cut where a span starts or ends inside it."""
+    edges = sorted({s["start"] for s in spans} | {s["end"] for s in spans})
+    if not edges:
+        return tokens
+    out: list[Token] = []
+    for token in tokens:
+        inside = edges[bisect_right(edges, token.start) : bisect_left(edges, token.end)]
+        if not inside:
+            out.append(token)
+            continue
+        job.note(SPLIT)
+        for start, end in pairwise([token.start, *inside, token.end]):
+            out.append(Token(start, end))
+    return out
+
+
+def bio_tags(tokens: list[Token], spans: list[dict], job: ExportJob) -> list[str]:
+    """One IOB2 tag per token (no span starts or ends inside one: `split_at_edges`)."""
     starts = [t.start for t in tokens]
     ends = [t.end for t in tokens]
     tags = ["O"] * len(tokens)
@@ -74,8 +93,6 @@ def bio_tags(text: str, spans: list[dict], job: ExportJob) -> list[str]:
         if any(tag != "O" for tag in tags[first : last + 1]):
             job.note(DROPPED_OVERLAP)
             continue
-        if starts[first] != s["start"] or ends[last] != s["end"]:
-            job.note(WIDENED)
         label = _SPACE.sub("_", s["label"])
         tags[first] = f"B-{label}"
         for i in range(first + 1, last + 1):
