@@ -60,7 +60,9 @@ def _root(
 
 @app.command()
 def annotate(
-    dataset: Annotated[Path, typer.Argument(help="The JSONL dataset.", show_default=False)],
+    dataset: Annotated[
+        Path, typer.Argument(help="The JSONL dataset.", metavar="DATASET", show_default=False)
+    ],
     schema: SchemaOption,
     annotator: Annotated[
         str | None,
@@ -91,7 +93,8 @@ def annotate(
 def validate(
     schema: SchemaOption,
     dataset: Annotated[
-        Path | None, typer.Argument(help="A dataset to check against the schema.")
+        Path | None,
+        typer.Argument(help="A dataset to check against the schema.", metavar="[DATASET]"),
     ] = None,
 ) -> None:
     """Check a schema (and a dataset) and print a short summary.

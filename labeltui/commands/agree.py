@@ -24,6 +24,7 @@ def agree(
         list[Path] | None,
         typer.Argument(
             help="Annotation files (one or more; a file may hold several annotators).",
+            metavar="FILE...",
             show_default=False,
         ),
     ] = None,

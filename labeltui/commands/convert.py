@@ -62,7 +62,9 @@ SchemaOption = Annotated[
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="The file to import.", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="The file to import.", metavar="FILE", show_default=False)
+    ],
     from_: Annotated[
         ImportFormat,
         typer.Option("--from", "-f", help="The file's format.", show_default=False),
@@ -108,7 +110,7 @@ def import_(
 def export(
     file: Annotated[
         Path,
-        typer.Argument(help="A dataset or an annotation file.", show_default=False),
+        typer.Argument(help="A dataset or an annotation file.", metavar="FILE", show_default=False),
     ],
     to: Annotated[
         ExportFormat,

@@ -23,6 +23,7 @@ def stats(
         list[Path] | None,
         typer.Argument(
             help="Annotation files and/or datasets with pre-annotations (one or more).",
+            metavar="FILE...",
             show_default=False,
         ),
     ] = None,
