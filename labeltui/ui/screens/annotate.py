@@ -28,6 +28,8 @@ from labeltui.ui.widgets.task_editor import TaskEditor
 class AnnotateScreen(LabellingScreen):
     """Shows the session's current item and saves answers."""
 
+    SHOWS_UNMOUNTED = True  # header, text, meta and status are attributes, not queries
+
     BINDINGS = labelling_bindings(
         "",
         ("next_unlabelled", "Next unlabelled"),
@@ -123,10 +125,6 @@ class AnnotateScreen(LabellingScreen):
         text_shown = not (self.audio and item.text is None)
         self.show_fields(item, session.values(item), body, text_shown, prefilled)
         self.refresh_status()
-
-    def show_unmounted(self) -> bool:
-        self.show_item()
-        return True
 
     def refresh_status(self) -> None:
         session = self.session

@@ -89,6 +89,9 @@ def editor_for(task: Task) -> TaskEditor:
 class LabellingScreen(Screen[None]):
     """A screen with one editor per task over items that a navigator moves between."""
 
+    SHOWS_UNMOUNTED = False
+    """`show_item` works before the screen's widgets are mounted (`mount_composed_widgets`)."""
+
     def __init__(self, schema: Schema) -> None:
         super().__init__()
         self.schema = schema
@@ -151,13 +154,10 @@ class LabellingScreen(Screen[None]):
         can load an item unmounted: their first layout then has their content, and the first
         frame is the whole screen (content given in `on_mount` comes a frame later for some
         widgets, about 10 ms, measured with benchmarks/open_large.py)."""
-        if all(editor.LOADS_UNMOUNTED for editor in self.editors) and self.show_unmounted():
+        if self.SHOWS_UNMOUNTED and all(editor.LOADS_UNMOUNTED for editor in self.editors):
+            self.show_item()
             self._shown = True
         await super().mount_composed_widgets(widgets)
-
-    def show_unmounted(self) -> bool:
-        """Show the first item before mounting; False when this screen cannot."""
-        return False
 
     def on_mount(self) -> None:
         if not self._shown:
