@@ -6,7 +6,6 @@ Kept thin and light: the Textual app is imported inside `annotate` only, and eve
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +15,7 @@ from typer.core import TyperGroup
 from labeltui import __version__
 from labeltui.commands.annotate import default_annotator, run_annotate
 from labeltui.commands.options import SchemaOption, WhereOption
-from labeltui.errors import LabeltuiError
+from labeltui.errors import LabeltuiError, report
 
 
 class _Group(TyperGroup):
@@ -26,8 +25,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except LabeltuiError as exc:
-            print(f"labeltui: {exc}", file=sys.stderr)
-            raise typer.Exit(exc.exit_code) from None
+            raise typer.Exit(report(exc)) from None
 
 
 app = typer.Typer(

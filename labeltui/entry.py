@@ -32,12 +32,11 @@ def main() -> None:
 def _run_annotate(arguments: dict) -> None:
     """As typer would run `annotate`: a LabeltuiError is one line and its exit code."""
     from labeltui.commands.annotate import run_annotate
-    from labeltui.errors import LabeltuiError
+    from labeltui.errors import LabeltuiError, report
 
     try:
         run_annotate(**arguments)
     except LabeltuiError as exc:
-        print(f"labeltui: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+        sys.exit(report(exc))
     except KeyboardInterrupt:
         sys.exit(130)

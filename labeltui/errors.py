@@ -34,3 +34,11 @@ class LabeltuiError(Exception):
             where = self.path if self.line is None else f"{self.path}:{self.line}"
             where += ": "
         return f"{where}{self.message}"
+
+
+def report(error: LabeltuiError) -> int:
+    """Print `error` as the one line the user sees; return its exit code."""
+    import sys
+
+    print(f"labeltui: {error}", file=sys.stderr)
+    return error.exit_code
