@@ -22,7 +22,16 @@ RESERVED_KEYS = frozenset("?/[]+- ")
 AUTO_KEYS = "1234567890abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _SCHEMA_KEYS = {"title", "instructions", "text_field", "audio_field", "tasks"}
-_TASK_KEYS = {"name", "kind", "labels", "ordinal", "tokenizer", "allow_overlap", "hint"}
+_TASK_KEYS = {
+    "name",
+    "kind",
+    "labels",
+    "ordinal",
+    "tokenizer",
+    "allow_overlap",
+    "hint",
+    "required",
+}
 _LABEL_KEYS = {"name", "key", "hint", "color"}
 
 
@@ -51,6 +60,10 @@ class Task:
     allow_overlap: bool = False
     """Whether spans of this task may overlap (spans only)."""
     hint: str = ""
+    required: bool = False
+    """An answer must be given before the item can be saved as done (skipping stays open).
+    Default true for `choice`, false for the other kinds, where an empty answer means something
+    ("no entities")."""
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -256,6 +269,9 @@ class _Parser:
             )
         if "hint" in fields:
             draft["hint"] = self.string(fields["hint"][1], f"{where}: 'hint'", allow_empty=True)
+        draft["required"] = kind == "choice"
+        if "required" in fields:
+            draft["required"] = self.boolean(fields["required"][1], f"{where}: 'required'")
         names: dict[str, int] = {}
         keys: dict[str, str] = {}
         for label_node in labels_node.value:
@@ -341,6 +357,7 @@ def _assign_keys(drafts: list[dict], parser: _Parser) -> tuple[Task, ...]:
                 tokenizer=d.get("tokenizer", "words"),
                 allow_overlap=d.get("allow_overlap", False),
                 hint=d.get("hint", ""),
+                required=d.get("required", d["kind"] == "choice"),
             )
         )
     return tuple(tasks)

@@ -85,6 +85,7 @@ def test_full_schema_loads_every_option(tmp_path):
         "choice",
         (Label("billing", "1", "invoices, refunds"), Label("bug", "2", "", "red")),
         ordinal=True,
+        required=True,
     )
     topics = schema.task("topics")
     assert (topics.kind, topics.hint, topics.label_names) == (
@@ -479,3 +480,20 @@ def test_python_name_tag_on_a_scalar_is_rejected(tmp_path):
     text = "tasks:\n  - name: !!python/name:os.system t\n    kind: choice\n    labels: [a]\n"
     err, _ = rejected(tmp_path, text)
     assert err.line == 2
+
+
+def test_required_defaults_to_true_for_choice_only(tmp_path):
+    schema = load_schema(write(tmp_path, FULL))
+    assert [t.required for t in schema.tasks] == [True, False, False, False]
+
+
+def test_required_can_be_set_either_way(tmp_path):
+    text = """
+tasks:
+  - {name: team, kind: choice, required: false, labels: [a, b]}
+  - {name: tags, kind: multi_choice, required: true, labels: [x, y]}
+"""
+    schema = load_schema(write(tmp_path, text))
+    assert [t.required for t in schema.tasks] == [False, True]
+    with pytest.raises(LabeltuiError, match="'required' must be true or false"):
+        load_schema(write(tmp_path, text.replace("required: false", "required: 1")))

@@ -71,19 +71,29 @@ def labelling_bindings(
     ]
 
 
+def editor_id(task: Task) -> str:
+    """A widget id for a task's editor: any name YAML allows (spaces, dots, any script) maps
+    to a valid Textual identifier; plain names keep their readable `task-NAME` form."""
+    import re
+
+    if re.fullmatch(r"[A-Za-z0-9_-]+", task.name):
+        return f"task-{task.name}"
+    return "tasku-" + task.name.encode("utf-8").hex()  # never a plain `task-` id
+
+
 def editor_for(task: Task) -> TaskEditor:
     """The editor widget for a task's kind (imported on demand)."""
     if task.kind in ("choice", "multi_choice"):
         from labeltui.ui.widgets.choice_editor import ChoiceEditor
 
-        return ChoiceEditor(task, id=f"task-{task.name}")
+        return ChoiceEditor(task, id=editor_id(task))
     if task.kind == "spans":
         from labeltui.ui.widgets.span_editor import SpanEditor
 
-        return SpanEditor(task, id=f"task-{task.name}")
+        return SpanEditor(task, id=editor_id(task))
     from labeltui.ui.widgets.audio_editor import AudioEditor
 
-    return AudioEditor(task, id=f"task-{task.name}")
+    return AudioEditor(task, id=editor_id(task))
 
 
 class LabellingScreen(Screen[None]):
