@@ -11,7 +11,6 @@ from formats_helpers import (
     audacity_labels,
     jsonl_text,
     ms,
-    needs_shared,
     raw_lines,
     shared,
 )
@@ -29,7 +28,6 @@ def _in_tmp_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-@needs_shared
 def test_the_shared_files_are_there():
     assert len(FILES) == 2
 
@@ -54,7 +52,6 @@ def test_import_is_exact(name, tmp_path):
     assert list(item) == ["audio", "labels"] and item["audio"] == "clip.wav"
 
 
-@needs_shared
 def test_known_values(tmp_path):
     """Read off the files by eye: the canary song's first labels and its overlaps; the spinetail
     file's spectral `\\` lines are not labels."""

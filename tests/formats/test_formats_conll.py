@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from formats_helpers import jsonl_text, needs_shared, shared
+from formats_helpers import jsonl_text, shared
 
 from labeltui.core.formats import export_file, import_file
 from labeltui.core.schema import parse_schema
@@ -30,7 +30,6 @@ Obama -X- _ B-PERSON
 """
 
 
-@needs_shared
 def test_doccano_example_gives_the_known_file(tmp_path):
     """doccano's own example has only EU and German; British is added to test a third span."""
     data = tmp_path / "data.jsonl"

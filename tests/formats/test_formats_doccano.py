@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from formats_helpers import jsonl_text, needs_shared, raw_lines, shared, triples
+from formats_helpers import jsonl_text, raw_lines, shared, triples
 
 from labeltui.core.formats import export_file, import_file
 from labeltui.errors import LabeltuiError
@@ -13,7 +13,6 @@ from labeltui.errors import LabeltuiError
 FILES = sorted(p.name for p in shared("doccano").glob("*.jsonl"))
 
 
-@needs_shared
 def test_the_shared_files_are_there():
     assert len(FILES) == 3
 
@@ -44,7 +43,6 @@ def test_import_is_exact(name, tmp_path):
         assert list(item) == ["labels" if k == key else k for k in row]  # and in their place
 
 
-@needs_shared
 def test_known_values_of_the_korean_file(tmp_path):
     out = tmp_path / "konne.jsonl"
     import_file("doccano", shared("doccano", "konne-dev-sample.jsonl"), out)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from formats_helpers import jsonl_text, needs_shared, raw_lines, shared, triples
+from formats_helpers import jsonl_text, raw_lines, shared, triples
 
 from labeltui.core.formats import export_file, import_file
 from labeltui.errors import LabeltuiError
@@ -11,7 +11,6 @@ from labeltui.errors import LabeltuiError
 FILES = sorted(p.name for p in shared("spacy").glob("*.jsonl"))
 
 
-@needs_shared
 def test_the_shared_files_are_there():
     assert len(FILES) == 3
 
@@ -37,7 +36,6 @@ def test_import_is_exact(name, tmp_path):
         }  # tokens, answer, meta, _input_hash, ... are kept
 
 
-@needs_shared
 def test_emoji_before_spans_count_as_one_code_point(tmp_path):
     """Three emoji precede the span: UTF-16 offsets would be off by three."""
     out = tmp_path / "drugs.jsonl"
@@ -49,7 +47,6 @@ def test_emoji_before_spans_count_as_one_code_point(tmp_path):
     assert item["text"][6:8] == "\U0001f602\U0001f602"
 
 
-@needs_shared
 def test_curly_apostrophes_and_empty_items(tmp_path):
     out = tmp_path / "fashion.jsonl"
     import_file("spacy", shared("spacy", "fashion_brands_eval-sample.jsonl"), out)

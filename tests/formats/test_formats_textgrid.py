@@ -13,7 +13,6 @@ from formats_helpers import (
     expected_marks,
     jsonl_text,
     ms,
-    needs_shared,
     raw_lines,
     read_textgrid,
     shared,
@@ -27,7 +26,6 @@ from labeltui.errors import LabeltuiError
 FILES = sorted(p.name for p in shared("textgrid").glob("*.TextGrid"))
 
 
-@needs_shared
 def test_the_shared_files_are_there():
     assert len(FILES) == 4
 
@@ -62,7 +60,6 @@ def test_import_is_exact(name, tmp_path):
         assert all((m["end"] == m["start"]) == (kind == "TextTier") for m in marks)
 
 
-@needs_shared
 def test_the_short_utf8_and_the_long_utf16_file_give_the_same_item(tmp_path):
     short = imported(tmp_path, shared("textgrid", "mary.TextGrid"))
     long = imported(tmp_path, shared("textgrid", "mary_longfile.TextGrid"))
@@ -70,7 +67,6 @@ def test_the_short_utf8_and_the_long_utf16_file_give_the_same_item(tmp_path):
     assert [m["label"] for m in short["labels"]["phone"]][:3] == ["m", "ə", "r"]
 
 
-@needs_shared
 def test_known_values_of_the_praat_written_file(tmp_path):
     """Read off AVO-maea-basic.TextGrid by eye: the Tones point tier, rounded to ms."""
     item = imported(tmp_path, shared("textgrid", "AVO-maea-basic.TextGrid"))
