@@ -23,6 +23,9 @@ class LabelApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        # Every save is on disk before the next item shows, so ctrl+c (what a person types
+        # over SSH to leave a program) quits at once instead of Textual's "press ctrl+q" notice.
+        Binding("ctrl+c", "quit", "Quit", id="quit_ctrl_c", priority=True, show=False),
     ]
 
     def __init__(self, session: Session) -> None:
