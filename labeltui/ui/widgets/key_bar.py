@@ -1,5 +1,9 @@
 """The footer: the keys of the focused widget, the screen and the app, on one line.
 
+The keys a person needs on every screen (help, save, next, skip, undo, quit) come first and
+always fit, at 60 columns too; the other keys follow while whole entries fit, and help (`?`),
+which lists every key, says so.
+
 Textual's `Footer` composes one widget per key, and only after the screen's bindings are
 known, so the first complete screen waits for a second compose and layout pass (about 30 ms
 of the time to the first screen, measured with benchmarks/open_large.py). This draws the
@@ -22,18 +26,23 @@ from textual.widgets import Static
 Entry = tuple[str, str, str | None, bool]
 """(key display, description, key to press on a click or None, enabled)."""
 
+ESSENTIAL = ("help", "save", "next", "skip", "undo", "quit")
+"""Actions whose keys the line always shows, in this order (issue: every key readable at 80x24)."""
+HELP_DESCRIPTION = "All keys"
+"""What the help key says on the line: every other key is one press away."""
+
 
 def key_entries(
     bindings: Iterable[tuple[Binding, bool]],
     key_display: Callable[[Binding], str],
-    first: tuple[str, ...] = ("help",),
+    first: tuple[str, ...] = ESSENTIAL,
 ) -> list[Entry]:
     """What the footer shows for the active bindings (in their order) that have `show` set.
 
     Several keys for one action show once (the first); neighbours that share a group show
     their keys together under the group's description, as Textual's Footer does. The actions
-    in `first` come first: at 80 columns the span and audio keys fill the line, and the key
-    to the help screen, which lists every key, must stay visible.
+    in `first` come first, in that order: at 80 columns the span and audio keys fill the
+    line, and help, save, next, skip, undo and quit must stay visible.
     """
     by_action: dict[str, tuple[Binding, bool]] = {}
     for binding, enabled in bindings:
@@ -54,6 +63,25 @@ def key_entries(
                 first_key = binding.key.split(",")[0].strip()
                 entries.append((key_display(binding), binding.description, first_key, enabled))
     return entries
+
+
+def fit_entries(entries: list[Entry], width: int, keep: int) -> list[Entry]:
+    """The first `keep` entries, then as many of the others, in order, as fit whole in `width`
+    cells (one space between entries)."""
+    from rich.cells import cell_len
+
+    def size(entry: Entry) -> int:
+        keys, description, _, _ = entry
+        return cell_len(keys) + (cell_len(description) + 1 if description else 0)
+
+    shown = entries[:keep]
+    used = sum(size(e) for e in shown) + max(0, len(shown) - 1)
+    for entry in entries[keep:]:
+        extra = size(entry) + (1 if shown else 0)
+        if used + extra <= width:
+            shown.append(entry)
+            used += extra
+    return shown
 
 
 class KeyBar(Static):
@@ -95,11 +123,23 @@ class KeyBar(Static):
         if screen is self.screen:
             self.show_keys()
 
+    def on_resize(self) -> None:
+        self.show_keys()
+
     def show_keys(self) -> None:
         """Draw the keys of the bindings active now (focus decides which widget's count)."""
-        active = self.screen.active_bindings.values()
+        active = list(self.screen.active_bindings.values())
         entries = key_entries(((b.binding, b.enabled) for b in active), self.app.get_key_display)
-        self.update(self.render_entries(entries))
+        actions = {b.binding.action for b in active if b.binding.show}
+        keep = sum(1 for action in ESSENTIAL if action in actions)
+        entries = [
+            (keys, HELP_DESCRIPTION, press, on)
+            if press == "question_mark"
+            else (keys, d, press, on)
+            for keys, d, press, on in entries
+        ]
+        width = self.size.width or self.app.size.width
+        self.update(self.render_entries(fit_entries(entries, width, keep)))
 
     def render_entries(self, entries: list[Entry]) -> Text:
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
