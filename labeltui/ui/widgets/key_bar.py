@@ -96,10 +96,10 @@ class KeyBar(Static):
         text-wrap: nowrap;
         text-overflow: clip;
     }
+    /* Keys in reverse video, as nano shows its keys: readable in any number of colours
+       (the theme's orange key colour turns bright red, an error's colour, in 8 and 16). */
     KeyBar > .key-bar--key {
-        color: $footer-key-foreground;
-        background: $footer-key-background;
-        text-style: bold;
+        text-style: bold reverse;
     }
     KeyBar > .key-bar--disabled {
         color: $text-disabled;
