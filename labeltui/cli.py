@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from labeltui import __version__
 from labeltui.commands.annotate import default_annotator, run_annotate
@@ -26,6 +26,15 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except LabeltuiError as exc:
             raise typer.Exit(report(exc)) from None
+
+
+class _Command(TyperCommand):
+    """Usage lines name arguments as the README does (`DATASET`, `FILE...`): typer wraps a
+    required argument in braces (`{DATASET}`), which reads like a set of choices."""
+
+    def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
 
 
 app = typer.Typer(
@@ -56,7 +65,7 @@ def _root(
     """Keyboard-driven data annotation in the terminal: JSONL in, JSONL out."""
 
 
-@app.command()
+@app.command(cls=_Command)
 def annotate(
     dataset: Annotated[
         Path, typer.Argument(help="The JSONL dataset.", metavar="DATASET", show_default=False)
@@ -87,7 +96,7 @@ def annotate(
     run_annotate(dataset, schema, annotator, out, where, sort)
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(
     schema: SchemaOption,
     dataset: Annotated[
@@ -111,11 +120,11 @@ from labeltui.commands.convert import export, import_  # noqa: E402
 from labeltui.commands.review import review  # noqa: E402
 from labeltui.commands.stats_command import stats  # noqa: E402
 
-app.command("agree")(agree)
-app.command("review")(review)
-app.command("import")(import_)
-app.command("export")(export)
-app.command("stats")(stats)
+app.command("agree", cls=_Command)(agree)
+app.command("review", cls=_Command)(review)
+app.command("import", cls=_Command)(import_)
+app.command("export", cls=_Command)(export)
+app.command("stats", cls=_Command)(stats)
 
 
 __all__ = ["app", "default_annotator"]

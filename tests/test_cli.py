@@ -110,3 +110,18 @@ def test_annotate_without_a_terminal_says_so_instead_of_waiting(tmp_path):
         "(run it in a terminal, in tmux, or over `ssh -t`)"
     )
     assert not (tmp_path / "d.ann.jsonl").exists()  # the refusal left no empty file behind
+
+
+@pytest.mark.parametrize(
+    "command,usage",
+    [
+        ("annotate", "labeltui annotate [OPTIONS] DATASET"),
+        ("validate", "labeltui validate [OPTIONS] [DATASET]"),
+        ("import", "labeltui import [OPTIONS] FILE"),
+        ("export", "labeltui export [OPTIONS] FILE"),
+    ],
+)
+def test_usage_lines_name_arguments_without_braces(command, usage):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert f"Usage: {usage}" in result.output and "{" not in result.output.splitlines()[0]
