@@ -75,7 +75,8 @@ def import_(
             "--out",
             "-o",
             help="The dataset (JSONL) to write (required). An existing file is replaced, "
-            "except the input and labeltui annotation files.",
+            "except the input and labeltui annotation files; a file a running annotate or "
+            "review writes is refused (exit 3).",
             show_default=False,
         ),
     ] = None,
@@ -123,7 +124,8 @@ def export(
             "-o",
             help="The file to write (required); for textgrid and audacity, a folder (created "
             "when missing) that gets one file per audio item, named after the audio file. "
-            "Existing files are replaced, except the input and labeltui annotation files.",
+            "Existing files are replaced, except the input and labeltui annotation files; a "
+            "file a running annotate or review writes is refused (exit 3).",
             show_default=False,
         ),
     ] = None,

@@ -3,9 +3,15 @@
 Every save is one complete line written with a single `os.write` on an `O_APPEND` descriptor,
 then fsynced before the app moves on, so a `kill -9` at any moment leaves every confirmed
 annotation and no partial line. The last line for an `_id` is the current one. One process at a
-time may write a file (an exclusive `flock`). A torn tail, which only a crash inside the kernel
-or a full disk could leave, is moved to `<file>.torn` and cut off when the store opens, so the
-next save always starts on a fresh line.
+time may write a file (an exclusive `flock`). A last line without its newline is repaired when
+the store opens, so the next save always starts on a fresh line: a whole JSON line only lacking
+the newline gets it; anything else (a torn tail, which only a crash inside the kernel or a full
+disk could leave) is moved to `<file>.torn` and cut off.
+
+Before and after every save the store checks that its path still names its file (device and
+inode). If the file was deleted or replaced meanwhile, it is written again at the path, a copy
+of every line the store's open file holds, and a notice says so (`take_notice`); a save is
+never reported that is not in the file at the path.
 
 Undo of a save made in this session cuts that save's line off the end of the file again (it is
 always the last line, since nobody else writes the file): the previous line for the item, if
@@ -15,15 +21,26 @@ any, becomes current again, exactly as if the save had not happened.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
-import sys
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from labeltui.errors import EXIT_LOCKED, LabeltuiError
+from labeltui.core.store_files import (
+    check_output_path,
+    check_regular,
+    lock,
+    move_torn_tail,
+    unmove_torn_tail,
+    write_anew,
+)
+from labeltui.errors import LabeltuiError
+
+__all__ = ["AnnotationStore", "Record", "check_output_path", "default_output", "utc_timestamp"]
 
 META_KEYS = ("labels", "_id", "_annotator", "_status", "_ts", "_ms", "_from")
 """labeltui's own keys of a line (`_from` is review's); never copied from an input item."""
@@ -53,47 +70,65 @@ def utc_timestamp(now: datetime | None = None) -> str:
 
 
 class AnnotationStore:
-    """An annotator's annotation file, opened for appending."""
+    """An annotator's annotation file, opened for appending.
 
-    def __init__(self, path: str | Path, annotator: str) -> None:
+    The file may hold other people's lines too (several annotators in one file, FORMAT
+    section 4): only lines whose `_annotator` is this store's annotator are replayed into
+    `current`; everyone else's lines are kept in the file untouched. A line without
+    `_annotator` is nobody's: it is kept and never taken for this annotator's answer (the
+    readers, `agree` and the rest, refuse it with its line number). Lines with `_from` are
+    review's gold
+    lines (written by `labeltui review`), not the person's own annotations: a plain store
+    (`review=False`) leaves them out, a review store (`review=True`) replays only them.
+    """
+
+    def __init__(self, path: str | Path, annotator: str, *, review: bool = False) -> None:
         self.path = Path(path)
         self.annotator = annotator
+        self.review = review
         self.current: dict[str, Record] = {}
         self.recovered: str | None = None
         """A message when a torn tail was found and moved aside on open."""
+        self.notices: list[str] = []
+        """Every message about the file itself this session (written anew, moved aside)."""
+        self._unread = 0
         self._history: list[_Saved] = []
         self.created = False
         """This store created the file (it did not exist before)."""
-        flags = os.O_RDWR | os.O_APPEND
+        check_output_path(self.path)
+        # O_NONBLOCK: a FIFO that appeared since the check must not block the open.
+        flags = os.O_RDWR | os.O_APPEND | os.O_NONBLOCK
         try:
             try:
                 self._fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, 0o644)
                 self.created = True
-            except FileExistsError:
-                self._fd = os.open(self.path, flags)
+            except FileExistsError:  # or a link to a file that does not exist yet
+                existed = os.path.exists(self.path)
+                self._fd = os.open(self.path, flags | os.O_CREAT, 0o644)
+                self.created = not existed
         except OSError as exc:
             raise LabeltuiError(f"cannot open annotation file: {exc.strerror}", self.path) from None
         try:
-            self._lock()
+            check_regular(os.fstat(self._fd), self.path)
+            os.set_blocking(self._fd, True)
+            lock(self._fd, self.path)
             self._replay()
         except BaseException:
             os.close(self._fd)
             raise
 
-    def _lock(self) -> None:
-        if sys.platform == "win32":  # pragma: no cover - no flock; single-writer is on the user
-            return
-        import fcntl
+    @property
+    def notice(self) -> str | None:
+        """The latest message about the file not yet taken with `take_notice`."""
+        return self.notices[-1] if self._unread else None
 
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LabeltuiError(
-                "is open in another labeltui session; only one may write an annotation file "
-                "at a time (close the other one, or pass --out)",
-                self.path,
-                exit_code=EXIT_LOCKED,
-            ) from None
+    def take_notice(self) -> str | None:
+        """The messages about the file since the last call (for the app to show), or None."""
+        if not self._unread:
+            return None
+        fresh = self.notices[-self._unread :]
+        self._unread = 0
+        return " ".join(fresh)
 
     def _replay(self) -> None:
         # Line by line, never the whole file at once: a big file's bytes would otherwise sit in
@@ -103,7 +138,7 @@ class AnnotationStore:
             lines.seek(0)
             for number, raw in enumerate(lines, start=1):
                 if not raw.endswith(b"\n"):
-                    self._move_torn_tail(raw, end)
+                    self._repair_tail(raw, end, number)
                     break
                 end += len(raw)
                 self._replay_line(raw, number)
@@ -112,37 +147,108 @@ class AnnotationStore:
         raw = raw.strip()
         if not raw:
             return
-        try:
-            obj = json.loads(raw)
-        except ValueError:
-            raise LabeltuiError(
-                "not a JSON line; an annotation file holds one JSON object per line",
-                self.path,
-                number,
-            ) from None
+        obj = self._parse(raw, number)
         if not isinstance(obj, dict) or not isinstance(obj.get("_id"), str):
             raise LabeltuiError(
                 "not an annotation line (it needs an '_id'); is this the dataset?",
                 self.path,
                 number,
             )
+        if obj.get("_annotator") != self.annotator or ("_from" in obj) != self.review:
+            return  # someone else's line (or nobody's), or a gold line in a person's store
         labels = obj.get("labels")
         self.current[obj["_id"]] = Record(
             labels if isinstance(labels, dict) else {}, str(obj.get("_status", "done"))
         )
 
-    def _move_torn_tail(self, tail: bytes, keep: int) -> None:
-        torn = self.path.with_name(self.path.name + ".torn")
-        with open(torn, "ab") as out:
-            out.write(tail + b"\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.ftruncate(self._fd, keep)
-        os.fsync(self._fd)
+    def _parse(self, raw: bytes, number: int) -> Any:
+        try:
+            return json.loads(raw)
+        except RecursionError:
+            raise LabeltuiError("nested too deeply to read", self.path, number) from None
+        except ValueError:
+            raise LabeltuiError(
+                "not a JSON line; an annotation file holds one JSON object per line",
+                self.path,
+                number,
+            ) from None
+
+    def _repair_tail(self, tail: bytes, keep: int, number: int) -> None:
+        """A last line without its newline: kept (the newline added) when it is a whole JSON
+        line, else moved to `<file>.torn` and cut off, so the next save starts a fresh line."""
+        try:
+            json.loads(tail)
+            complete = True
+        except (ValueError, RecursionError):
+            complete = False
+        if complete:
+            self._replay_line(tail, number)  # a line that is not an annotation is refused
+            self._append_newline(keep + len(tail))
+            return
+        torn = move_torn_tail(self.path, tail)
+        try:
+            os.ftruncate(self._fd, keep)
+            os.fsync(self._fd)
+        except OSError as exc:
+            unmove_torn_tail(torn, tail)
+            raise LabeltuiError(
+                f"cannot cut off its incomplete last line ({exc.strerror}); the file was left "
+                "as it is",
+                self.path,
+            ) from None
         self.recovered = (
             f"{self.path}: an incomplete last line (from a crash during a write) was moved "
             f"to {torn}; every complete annotation is intact"
         )
+
+    def _append_newline(self, size: int) -> None:
+        try:
+            if os.write(self._fd, b"\n") != 1:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fsync(self._fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, size)
+            raise LabeltuiError(
+                f"cannot end its last line with a newline ({exc.strerror}); the file was left "
+                "as it is: free some disk space, then open it again",
+                self.path,
+            ) from None
+
+    def _check_path(self) -> None:
+        """Make sure the path still names this store's file; if it was deleted or replaced,
+        write it anew at the path (with every line the store's file holds) and say so."""
+        try:
+            here = os.stat(self.path)
+        except FileNotFoundError:
+            here = None
+        except OSError as exc:
+            raise LabeltuiError(
+                f"cannot check the annotation file ({exc.strerror}); nothing was saved",
+                self.path,
+            ) from None
+        mine = os.fstat(self._fd)
+        if here is not None and (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino):
+            return
+        fd, where, aside = write_anew(self._fd, self.path)
+        os.close(self._fd)  # releases the lock on the old file; the new one is locked
+        self._fd = fd
+        answers = f"every answer it held ({len(self.current)} by {self.annotator})"
+        if where != self.path:
+            message = (
+                f"{self.path} was deleted while labeltui had it open, and another labeltui "
+                f"session now writes a new file there; {answers} was written to {where}, "
+                "and saving goes on there."
+            )
+            self.path = where
+        else:
+            what = "deleted" if aside is None else f"replaced by another file (moved to {aside})"
+            message = (
+                f"{self.path} was {what} while labeltui had it open; it was written again "
+                f"with {answers}, and saving goes on there."
+            )
+        self.notices.append(message)
+        self._unread += 1
 
     def save(
         self,
@@ -171,7 +277,8 @@ class AnnotationStore:
             record["_ms"] = ms
         for key, value in extra.items():
             record.setdefault(key, value)
-        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        line = encode_line(record)
+        self._check_path()
         offset = os.fstat(self._fd).st_size
         try:
             written = os.write(self._fd, line)
@@ -189,6 +296,12 @@ class AnnotationStore:
                 f"could not save the annotation ({exc.strerror or exc}); nothing was saved",
                 self.path,
             ) from None
+        try:
+            self._check_path()  # deleted during the write: the copy at the path has the line
+        except LabeltuiError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, offset)
+            raise
         self._history.append(_Saved(item_id, offset, self.current.get(item_id)))
         self.current[item_id] = Record(labels, status)
 
@@ -200,6 +313,7 @@ class AnnotationStore:
         """Take back this session's last save; return its item id (None if nothing to undo)."""
         if not self._history:
             return None
+        self._check_path()
         saved = self._history.pop()
         os.ftruncate(self._fd, saved.offset)
         os.fsync(self._fd)
@@ -217,7 +331,11 @@ class AnnotationStore:
         """Close, and remove the file if this store created it and nothing was written (an app
         that refuses to start leaves no empty annotation file behind)."""
         if self._fd >= 0 and self.created and os.fstat(self._fd).st_size == 0:
-            self.path.unlink(missing_ok=True)  # still locked: no other writer has it open
+            mine = os.fstat(self._fd)
+            with contextlib.suppress(OSError):
+                here = os.stat(self.path)
+                if (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino):
+                    self.path.unlink()  # still locked: no other writer has it open
         self.close()
 
     def close(self) -> None:
@@ -230,6 +348,25 @@ class AnnotationStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encode_line(record: dict[str, Any]) -> bytes:
+    """The record as one UTF-8 JSON line, non-ASCII as is (FORMAT section 3).
+
+    A lone surrogate (from a `\\ud800` escape in the input) has no UTF-8 form: it is written
+    back as the same `\\uXXXX` escape, and only it, so the line reads back to the same string.
+    """
+    text = json.dumps(record, ensure_ascii=False)
+    try:
+        return (text + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        # In ensure_ascii=False output a surrogate can only stand inside a JSON string, where
+        # its escape means the same.
+        escaped = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return (escaped + "\n").encode("utf-8")
 
 
 def default_output(dataset: str | Path, annotator: str) -> Path:

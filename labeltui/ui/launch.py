@@ -59,7 +59,12 @@ def run_app(session: Session) -> None:
         app.run()
     finally:
         saves = session.saves
-        path = session.store.path
+        store = session.store
+        # Nothing saved into a file this session created (an empty dataset, or quitting at
+        # once): the file is removed, so no empty annotation file is left behind.
+        store.discard_if_unused()
         session.close()
+    for notice in store.notices:  # the file was deleted or replaced and written again
+        print(f"labeltui: {notice}", file=sys.stderr)
     noun = "annotation" if saves == 1 else "annotations"
-    print(f"labeltui: {saves} {noun} saved this session to {path}", file=sys.stderr)
+    print(f"labeltui: {saves} {noun} saved this session to {store.path}", file=sys.stderr)

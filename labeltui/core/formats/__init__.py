@@ -21,6 +21,7 @@ from labeltui.core.formats.files import dump_line, refuse_overwriting, write_ato
 from labeltui.core.formats.options import ExportJob, ImportOptions
 from labeltui.core.formats.values import kind_of
 from labeltui.core.schema import Schema
+from labeltui.core.store_files import holding_lock
 from labeltui.errors import LabeltuiError
 
 Reader = Callable[[Path, ImportOptions], list[dict[str, Any]]]
@@ -156,8 +157,9 @@ def import_file(
     )
     assert spec.read is not None
     items = spec.read(source, opts)
-    refuse_overwriting(source, out)
-    write_atomic(out, "".join(dump_line(item) for item in items))
+    with holding_lock(out):  # never replaces a file a running annotate or review writes
+        refuse_overwriting(source, out)
+        write_atomic(out, "".join(dump_line(item) for item in items))
     names: dict[str, None] = {}
     count = 0
     for item in items:
@@ -221,12 +223,14 @@ def export_file(
     if schema is not None and spec.kind == "spans":
         tokenizer = next(t.tokenizer for t in schema.tasks if t.name == tasks[0])
     job = ExportJob(source, tasks, text_field, audio_field, tokenizer)
-    refuse_overwriting(source, out)
     unit = "span" if spec.kind == "spans" else "mark"
     if spec.write is not None:
-        write_atomic(out, spec.write(current.entries, job))
+        with holding_lock(out):  # never replaces a file a running annotate or review writes
+            refuse_overwriting(source, out)
+            write_atomic(out, spec.write(current.entries, job))
         written, files = current.entries, None
     else:
+        refuse_overwriting(source, out)
         written = _export_folder(spec, current, out, job)
         files = len(written)
     count = sum(
@@ -286,10 +290,12 @@ def _export_folder(spec: Format, current: Current, out: Path, job: ExportJob) ->
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LabeltuiError(f"cannot create the folder: {exc.strerror or exc}", out) from None
-    for name in outputs:
-        refuse_overwriting(job.source, out / name)
+    for name in outputs:  # every refusal before the first file is written
+        with holding_lock(out / name):
+            refuse_overwriting(job.source, out / name)
     for name, (_, content) in outputs.items():
-        write_atomic(out / name, content)
+        with holding_lock(out / name):  # never a file a running annotate or review writes
+            write_atomic(out / name, content)
     return [entry for entry, _ in outputs.values()]
 
 
