@@ -2,7 +2,8 @@
 
 Every piece of text that comes from the files (annotator names, item ids, labels, span text)
 goes into a `rich.text.Text` after `visible()`: markup stays literal and control characters
-show as stand-ins (FORMAT section 6).
+show as stand-ins (FORMAT section 6); a lone surrogate (a `\ud800` escape in a file) shows as
+that escape.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from rich.text import Text
 
 from labeltui.core.agree import Agreement, TaskResult, pair_key
 from labeltui.core.agree import report as data
-from labeltui.core.display import visible
+from labeltui.core.display import visible as _visible
+from labeltui.core.jsonl import printable
 
 #: Landis & Koch (1977), "The measurement of observer agreement for categorical data".
 KAPPA_BANDS = ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
@@ -43,6 +45,11 @@ def alpha_band(value: float | None) -> str:
     if value >= 0.667:
         return "tentative (≥ .667)"
     return "unreliable (< .667)"
+
+
+def visible(text: str) -> str:
+    """`display.visible`, and a lone surrogate (no UTF-8 form) shown as its escape."""
+    return _visible(printable(text))
 
 
 def t(text: object) -> Text:

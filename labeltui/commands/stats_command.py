@@ -2,7 +2,9 @@
 
 Thin: the counting is `labeltui.core.label_stats`; this prints Rich tables and a bar chart, or
 the JSON object. Text from the files (annotator, task and label names) goes into
-`rich.text.Text` after `visible()`, so markup and control characters stay inert (FORMAT 6).
+`rich.text.Text` after `visible()`, so markup and control characters stay inert (FORMAT 6), and
+through `printable()`, so a lone surrogate (a `\ud800` escape in a file) shows as that escape
+instead of crashing the print.
 """
 
 from __future__ import annotations
@@ -63,7 +65,12 @@ def stats(
     if json_:
         import json
 
-        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        from labeltui.core.jsonl import printable
+
+        # printable: a lone surrogate becomes its \uXXXX escape, which inside a JSON string
+        # means the same character (the only place one can be).
+        text = json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write(printable(text) + "\n")
     else:
         print_stats(result)
 
@@ -82,7 +89,11 @@ def print_stats(result: dict[str, Any], console: Any = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from labeltui.core.display import visible
+    from labeltui.core.display import visible as _visible
+    from labeltui.core.jsonl import printable
+
+    def visible(text: str) -> str:
+        return _visible(printable(text))
 
     def t(text: object) -> Text:
         return Text(visible(str(text)))

@@ -20,6 +20,7 @@ from labeltui.core.annotation_table import (
     merge_ids,
     remap_values,
 )
+from labeltui.core.jsonl import INCOMPLETE
 from labeltui.errors import LabeltuiError
 
 Piece = tuple[int, int, str, int, int]
@@ -108,6 +109,7 @@ def merge(names: list[str], results: list[dict], pieces: list[Piece]) -> Annotat
                 parts.append(value_maps[k][name][codes])  # -1 picks the map's trailing -1
             else:
                 parts.append(codes)
+    notes = _notes(names, by_piece, offsets)
     return AnnotationTable(
         paths=names,
         annotators=list(annotators),
@@ -121,7 +123,30 @@ def merge(names: list[str], results: list[dict], pieces: list[Piece]) -> Annotat
             name: TaskColumn(join(parts, np.int32), task_values[name])
             for name, parts in task_parts.items()
         },
+        notes=notes,
     )
+
+
+def _notes(names: list[str], by_piece: list, offsets: list[int]) -> list[str]:
+    """One sentence per file for its review (gold) lines, and one for a half-written last
+    line, with its true line number."""
+    review = [0] * len(names)
+    torn: dict[int, int] = {}
+    for index, (_, file_index, data) in enumerate(by_piece):
+        review[file_index] += data.get("review", 0)
+        if data.get("torn") is not None:
+            torn[file_index] = data["torn"] + offsets[index]
+    notes = []
+    for file_index, name in enumerate(names):
+        if file_index in torn:
+            notes.append(f"{name}:{torn[file_index]}: {INCOMPLETE}")
+        if review[file_index]:
+            n = review[file_index]
+            notes.append(
+                f"{name}: {n} review (gold) line{'s' * (n != 1)} left out of agreement; "
+                "they are not an annotator's answers"
+            )
+    return notes
 
 
 def join(parts: list[np.ndarray], dtype: Any) -> np.ndarray:

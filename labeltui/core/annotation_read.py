@@ -21,6 +21,12 @@ Where the time goes, and what was done about it (measured with benchmarks/agree.
   reused, not faulted in afresh;
 - big inputs are split into pieces read by forked processes, one per core (this process reads
   a share too).
+
+Rare cases stay off the fast path: a block with a review (gold) line (`_from`, see
+`jsonl.is_review_line`; one C-level pass, about 2% of the parsing) is read by the careful path,
+which leaves those lines out of agreement and counts them (one note per file); a last line
+without its newline that does not parse (a save in progress) is left out with a note; a line
+orjson refuses is judged by `jsonl.parse_line`, as every reader does.
 """
 
 from __future__ import annotations
@@ -40,6 +46,14 @@ import numpy as np
 
 from labeltui.core.annotation_merge import Piece, join, merge
 from labeltui.core.annotation_table import AnnotationTable, IdCollector, Vocab
+from labeltui.core.jsonl import (
+    REVIEW_KEY,
+    BadLine,
+    is_review_line,
+    note,
+    parse_line,
+    stat_regular,
+)
 from labeltui.core.reader_fork import collect, fork
 from labeltui.errors import LabeltuiError
 
@@ -50,7 +64,7 @@ try:  # measured ~5x faster per line than json.loads (README, benchmarks/agree.p
 
     _fast_loads = orjson.loads
 except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
-    _fast_loads = json.loads
+    _fast_loads = parse_line
 
 #: Lines per block of the fast path (a block's objects stay in the CPU cache).
 BLOCK_LINES = 1000
@@ -68,6 +82,7 @@ _GET_ANN = itemgetter("_annotator")
 _GET_STATUS = itemgetter("_status")
 _GET_LABELS = itemgetter("labels")
 _dict_get = dict.get
+_dict_has = dict.__contains__
 _dict_item = dict.__getitem__
 
 
@@ -106,7 +121,10 @@ def read_annotation_files(
                 for i, (name, size) in enumerate(zip(names, sizes, strict=True))
             ]
             results = [_read_pieces(pieces)]
-        return merge(names, results, pieces)
+        table = merge(names, results, pieces)
+    for text in table.notes:
+        note(text)
+    return table
 
 
 @contextlib.contextmanager
@@ -123,14 +141,8 @@ def _no_gc() -> Iterator[None]:
 
 
 def _size(path: Path) -> int:
-    try:
-        if path.is_dir():
-            raise LabeltuiError("is a folder, not an annotation file", path)
-        return path.stat().st_size
-    except FileNotFoundError:
-        raise LabeltuiError("file not found", path) from None
-    except OSError as exc:
-        raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
+    """The file's size; a folder, a pipe or a device is refused before anything is read."""
+    return stat_regular(path, "file", "annotation file")
 
 
 def _cores() -> int:
@@ -217,6 +229,8 @@ class _Worker:
         self.tasks: dict[str, Vocab] = {}
         self.ids = IdCollector()
         """The item id of every record read, in order."""
+        self.review_lines = 0
+        """Review (gold) lines left out, in the piece being read."""
 
     def block(self, lines: list[bytes], first_line: int, bom: bool = False) -> dict:
         """Lines numbered from `first_line`; `bom`: the first may start with a byte order mark."""
@@ -240,6 +254,8 @@ class _Worker:
         """
         try:
             objs = list(map(_fast_loads, lines))
+            if any(map(_dict_has, objs, repeat(REVIEW_KEY))):  # a review (gold) line
+                raise _BlockError  # not an object: TypeError
             ids = list(map(_GET_ID, objs))  # a missing key: KeyError; not an object: TypeError
             joined = "\0".join(ids)  # TypeError unless every id is a string
             labels = list(map(_GET_LABELS, objs))
@@ -308,6 +324,9 @@ class _Worker:
             if not raw.strip():
                 continue
             obj = _parse_line(raw, number)
+            if type(obj) is dict and is_review_line(obj):
+                self.review_lines += 1
+                continue
             who, ident, is_done, labels = _check_line(obj, number)
             row = len(ann)
             ann.append(self.annotators.code(who))
@@ -336,15 +355,21 @@ def _parse_line(raw: bytes, number: int) -> Any:
         return _fast_loads(raw)
     except ValueError:
         pass
-    try:  # orjson refuses a few things json accepts (NaN, lone surrogates): json decides
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise _LineError("the line is not valid UTF-8", number) from None
-    except ValueError as exc:
-        msg = getattr(exc, "msg", None) or str(exc)
-        col = getattr(exc, "colno", None)
-        where = f" at column {col}" if col else ""
-        raise _LineError(f"not valid JSON ({msg}{where})", number) from None
+    try:  # orjson refuses lone surrogates, which json accepts: the shared rules decide
+        return parse_line(raw.strip(), allow_nan=True)  # a NaN field is harmless here
+    except BadLine as exc:
+        raise _LineError(exc.message, number) from None
+
+
+def _incomplete(raw: bytes) -> bool:
+    """Whether a last line without its newline is half-written (it does not parse)."""
+    if not raw.strip():
+        return False
+    try:
+        _parse_line(raw.removeprefix(_BOM), 0)
+    except _LineError:
+        return True
+    return False
 
 
 _HINT = "agree reads the files `labeltui annotate` writes"
@@ -388,6 +413,7 @@ def _read_pieces(pieces: list[Piece]) -> dict:
     worker = _Worker()
     out: list[tuple[int, int, dict]] = []
     for piece in pieces:
+        worker.review_lines = 0
         try:
             out.append((piece[0], piece[1], _read_piece(worker, piece)))
         except LabeltuiError as exc:
@@ -419,11 +445,17 @@ def _read_piece(worker: _Worker, piece: Piece) -> dict:
     _, _, path, start, end = piece
     blocks = []
     number = 1
+    torn = None
     try:
-        for lines in _line_batches(path, start, end):
+        for lines, last in _line_batches(path, start, end):
+            if last and _incomplete(lines[0]):  # a save in progress: left out, with a note
+                torn = number
+                number += 1
+                continue
             for at in range(0, len(lines), BLOCK_LINES):
                 chunk = lines[at : at + BLOCK_LINES]
-                blocks.append(worker.block(chunk, number + at, bom=start == 0 and number + at == 1))
+                first = number + at
+                blocks.append(worker.block(chunk, first, start == 0 and first == 1))
             number += len(lines)
     except _LineError as exc:
         raise LabeltuiError(exc.message, path, exc.line) from None
@@ -431,11 +463,14 @@ def _read_piece(worker: _Worker, piece: Piece) -> dict:
         raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
     out = _concat(blocks)
     out["lines"] = number - 1
+    out["review"] = worker.review_lines
+    out["torn"] = torn
     return out
 
 
-def _line_batches(path: str, start: int, end: int) -> Iterator[list[bytes]]:
-    """The lines of bytes [start, end) of a file, READ_BYTES at a time."""
+def _line_batches(path: str, start: int, end: int) -> Iterator[tuple[list[bytes], bool]]:
+    """The lines of bytes [start, end) of a file, READ_BYTES at a time, each batch with a flag:
+    it is the last line of the file, without its newline."""
     with open(path, "rb") as handle:
         handle.seek(start)
         left = end - start
@@ -449,9 +484,9 @@ def _line_batches(path: str, start: int, end: int) -> Iterator[list[bytes]]:
             lines[0] = carry + lines[0]
             carry = lines.pop()  # the part after the last newline: completed by the next read
             if lines:
-                yield lines
+                yield lines, False
         if carry:
-            yield [carry]
+            yield [carry], True
 
 
 def _concat(blocks: list[dict]) -> dict:

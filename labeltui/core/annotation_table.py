@@ -85,6 +85,8 @@ class AnnotationTable:
     line: np.ndarray
     tasks: dict[str, TaskColumn] = field(default_factory=dict)
     """Tasks in order of first appearance."""
+    notes: list[str] = field(default_factory=list)
+    """What was left out, one sentence each (review lines, a half-written last line)."""
 
     def first_seen(self) -> np.ndarray:
         """(items,) the index of each item's first record (order of first appearance)."""

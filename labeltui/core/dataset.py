@@ -2,7 +2,7 @@
 
 The index keeps three flat arrays per item (byte offset, byte length, line number) plus a 64-bit
 hash of its id for duplicate detection and look-up; items are decoded on demand with `os.pread`
-and `json.loads`, behind a small LRU cache. While scanning, the ids met so far are remembered
+and `json`, behind a small LRU cache. While scanning, the ids met so far are remembered
 compactly (`_Seen`: a few bytes per item, not the ~80 of a Python set of ints). Scanning is
 incremental and resumable: the app scans just far enough to show the first item, then lets a
 background thread index the rest while the annotator works (`scan` may be called from one
@@ -10,7 +10,13 @@ thread at a time; readers may call `item` and `len` from another thread meanwhil
 only grow: a duplicate is recognised before its line is added, never removed afterwards).
 
 Errors are found when the scan reaches them (a line that is not a JSON object, an id that is not
-a string or an integer, text that is not UTF-8); they stop the scan and are kept in `error`.
+a string or an integer, text that is not UTF-8, nesting too deep, NaN); they stop the scan and
+are kept in `error`. Lines are parsed by `jsonl.parse_line`, as every other reader does; a
+half-written last line is left out with a note (`incomplete_line`). Only regular files are read.
+
+A huge line (a 100 MB text) costs about one read and one parse: it is read in one piece, and the
+scan keeps it decoded (`_long`), so showing it first reads nothing again; the item cache stops at
+`_CACHE_BYTES`.
 """
 
 from __future__ import annotations
@@ -28,6 +34,15 @@ from pathlib import Path
 
 from labeltui.core.ids import BadId, item_id
 from labeltui.core.items import Item
+from labeltui.core.jsonl import (
+    BOM,
+    TOO_DEEP,
+    BadLine,
+    incomplete_last_line,
+    open_regular,
+    parse_line,
+    type_name,
+)
 from labeltui.core.selection import SortKey, Where
 from labeltui.errors import LabeltuiError
 
@@ -36,6 +51,10 @@ _FIRST_CHUNK = 64 << 10
 """The first read is small: the first screen needs one item, not 4 MB of split lines (about
 5 ms); each later read is 4x bigger, up to `_CHUNK`."""
 _CACHE_ITEMS = 256
+_CACHE_BYTES = 64 << 20
+"""The item cache also stops at this many bytes of lines (a few huge items, not 256)."""
+_LONG_LINE = 1 << 20
+"""A line this long is read in one piece, and kept decoded after the scan (`_long`)."""
 _FLUSH = 1 << 16
 """Recent id hashes kept in a Python dict before they move into the sorted NumPy arrays."""
 
@@ -43,7 +62,9 @@ _FLUSH = 1 << 16
 def id_hash(value: str) -> int:
     """A stable signed 64-bit hash of an item id (collisions are checked against the real ids)."""
     return int.from_bytes(
-        hashlib.blake2b(value.encode(), digest_size=8).digest(), "little", signed=True
+        hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+        "little",
+        signed=True,
     )
 
 
@@ -150,18 +171,9 @@ class DatasetIndex:
         self.audio_field = audio_field
         self.where = where
         self.sort = sort
-        try:
-            self._fd = os.open(self.path, os.O_RDONLY)
-            self.size = os.fstat(self._fd).st_size
-        except FileNotFoundError:
-            raise LabeltuiError("dataset file not found", self.path) from None
-        except IsADirectoryError:
-            raise LabeltuiError("is a folder, not a JSONL dataset file", self.path) from None
-        except OSError as exc:
-            raise LabeltuiError(f"cannot read dataset: {exc.strerror}", self.path) from None
-        if os.path.isdir(self.path):
-            os.close(self._fd)
-            raise LabeltuiError("is a folder, not a JSONL dataset file", self.path)
+        # A pipe, /dev/stdin or a device is refused before any byte is read (jsonl.py).
+        self._fd = open_regular(self.path, "dataset file", "JSONL dataset file")
+        self.size = os.fstat(self._fd).st_size
         self._starts = array("q")
         self._lengths = array("q")
         self._lines = array("q")
@@ -178,10 +190,20 @@ class DatasetIndex:
         `array` cannot grow while a buffer view of it exists)."""
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[int, Item] = OrderedDict()
+        self._cache_bytes: dict[int, int] = {}
+        """Line length of each cached item: the cache holds at most `_CACHE_BYTES` of lines."""
+        self._cached_bytes = 0
+        self._long: tuple[int, dict, str] | None = None
+        """(offset, object, id) of the last line of `_LONG_LINE` bytes or more that the scan
+        decoded: the first screen of a huge single-line item parses it once, not twice."""
+        self.incomplete_line: int | None = None
+        """The line number of a half-written last line that was left out (see `jsonl.py`)."""
         self._sort_values = array("d")
         self.duplicates = 0
         self.filtered_out = 0
         """Items that `where` did not match."""
+        self.sort_numeric = 0
+        """Items with a number in the `sort` field, counted once the scan is complete."""
         self.error: LabeltuiError | None = None
         self.complete = self.size == 0
         self.lines_total: int | None = None
@@ -236,39 +258,51 @@ class DatasetIndex:
     def _scan_chunk(self, stop: Callable[[int, str], bool] | None) -> bool:
         block = os.pread(self._fd, self._chunk, self._pos)
         self._chunk = min(self._chunk * 4, _CHUNK)
-        if self._pos + len(block) < self.size:  # cut at the last whole line
-            cut = block.rfind(b"\n")
-            block = self._read_long_line(self._pos) if cut < 0 else block[: cut + 1]
-        lines = block.split(b"\n")
-        if block.endswith(b"\n"):
-            lines.pop()
+        cut = block.rfind(b"\n")
+        more = self._pos + len(block) < self.size
+        if cut < 0 and more:  # a line longer than the chunk: read it whole, in one piece
+            line, torn = self._read_long_line(self._pos)
+            lines = [line]
+        else:
+            if more:  # cut at the last whole line
+                block = block[: cut + 1]
+            lines = block.split(b"\n")
+            torn = not block.endswith(b"\n")
+            if not torn:
+                lines.pop()
+        # torn: the file ends without a newline, so its last line may be half-written
+        del block
+        last = len(lines) - 1
         pos = self._pos
-        loads = json.loads
+        loads = parse_line
         seen = self._seen
         assert seen is not None  # dropped only once the scan is complete
         bits, mask, recent, where = seen.bits, seen.mask, seen.recent, self.where
         hash_of, text_field, audio_field = id_hash, self.text_field, self.audio_field
-        for raw in lines:
+        for number, raw in enumerate(lines):
             self._line += 1
             start = pos
             pos += len(raw) + 1
             data = raw.strip()
-            if start == 0 and data.startswith(b"\xef\xbb\xbf"):
+            if start == 0 and data.startswith(BOM):
                 data = data[3:].strip()
             if not data:
                 continue
             try:
                 obj = loads(data)
-            except UnicodeDecodeError:
-                return self._fail("the line is not valid UTF-8")
-            except ValueError as exc:
-                return self._fail(f"not valid JSON ({_json_reason(exc)})")
+            except BadLine as exc:
+                if torn and number == last:
+                    self._incomplete()
+                    continue
+                return self._fail(exc.message)
             if not isinstance(obj, dict):
-                return self._fail(f"expected a JSON object, found {_json_type(obj)}")
+                return self._fail(f"expected a JSON object, found {type_name(obj)}")
             try:
                 ident = item_id(obj, text_field, audio_field)
             except BadId as exc:
                 return self._fail(str(exc))
+            except RecursionError:
+                return self._fail(TOO_DEEP)
             h = hash_of(ident)
             bit = h & mask
             word = bit >> 3
@@ -299,6 +333,8 @@ class DatasetIndex:
                 self._lengths.append(len(raw))
                 self._lines.append(self._line)
                 self._hashes.append(h)
+            if len(raw) >= _LONG_LINE:  # showing it will not read and parse it again
+                self._long = (start, obj, ident)
             if stop is not None and stop(index, ident):
                 self._end_chunk(pos)
                 return True
@@ -329,31 +365,48 @@ class DatasetIndex:
         return _COLLISION
 
     def _id_at(self, index: int) -> str:
-        return item_id(self._load(index), self.text_field, self.audio_field)
+        return self._parsed(index)[1]
 
-    def _load(self, index: int) -> dict:
-        start, length = self._starts[index], self._lengths[index]
-        raw = os.pread(self._fd, length, start).strip()
-        if start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+    def _parsed(self, index: int) -> tuple[dict, str]:
+        """Item `index`'s line, decoded, and its id (the last long line is kept decoded)."""
+        start = self._starts[index]
+        long = self._long
+        if long is not None and long[0] == start:
+            return long[1], long[2]
+        raw = os.pread(self._fd, self._lengths[index], start).strip()
+        if start == 0 and raw.startswith(BOM):
             raw = raw[3:]
-        return json.loads(raw)
+        try:
+            obj = parse_line(raw)
+            return obj, item_id(obj, self.text_field, self.audio_field)
+        except (BadLine, BadId, RecursionError, AttributeError):  # changed since it was indexed
+            raise LabeltuiError(
+                "the file changed while it was open (this line no longer reads as it did); "
+                "reopen it",
+                self.path,
+                self._lines[index],
+            ) from None
 
-    def _read_long_line(self, pos: int) -> bytes:
-        parts = []
-        while pos < self.size:
-            block = os.pread(self._fd, _CHUNK, pos)
+    def _read_long_line(self, pos: int) -> tuple[bytes, bool]:
+        """The line starting at `pos` (without its newline), read in one piece: first its end
+        is found, block by block, then it is read once (no list of parts joined, no split).
+        The flag: it has no newline (it ends the file)."""
+        end = pos
+        while end < self.size:
+            block = os.pread(self._fd, _CHUNK, end)
+            if not block:
+                break
             cut = block.find(b"\n")
             if cut >= 0:
-                parts.append(block[: cut + 1])
-                break
-            parts.append(block)
-            pos += len(block)
-        return b"".join(parts)
+                return os.pread(self._fd, end + cut - pos, pos), False
+            end += len(block)
+        return os.pread(self._fd, end - pos, pos), True
 
     def _check_complete(self) -> None:
         if self._pos >= self.size:
             self._seen = None  # only needed while scanning; look-ups use the hash array
             if self.sort is not None:
+                self.sort_numeric = self.sort.numeric_count(self._sort_values)
                 self._apply_order(self.sort.order(self._sort_values))
             self.complete = True
 
@@ -365,6 +418,12 @@ class DatasetIndex:
             column = np.frombuffer(getattr(self, name), dtype=np.int64)
             setattr(self, name, array("q", column[order].tobytes()))
         self._cache.clear()
+
+    def _incomplete(self) -> None:
+        """The file's last line has no newline and does not parse: a save in progress or a
+        crash inside a write. It is left out with a note, not an error."""
+        self.incomplete_line = self._line
+        incomplete_last_line(self.path, self._line)
 
     def _fail(self, message: str) -> bool:
         self.error = LabeltuiError(message, self.path, self._line)
@@ -384,10 +443,13 @@ class DatasetIndex:
                 return cached
         if not 0 <= index < len(self._starts):
             raise IndexError(index)
-        obj = self._load(index)
+        obj, ident = self._parsed(index)
         text = obj.get(self.text_field) if self.text_field else None
         if text is not None and not isinstance(text, str):
-            text = json.dumps(text, ensure_ascii=False)
+            try:
+                text = json.dumps(text, ensure_ascii=False)
+            except RecursionError:
+                text = "(the text field is nested too deeply to show)"
         audio = obj.get(self.audio_field) if self.audio_field else None
         if isinstance(audio, str) and audio:
             audio = str(self.path.parent / audio) if not os.path.isabs(audio) else audio
@@ -395,16 +457,25 @@ class DatasetIndex:
             audio = None
         item = Item(
             index=index,
-            id=item_id(obj, self.text_field, self.audio_field),
+            id=ident,
             data=obj,
             text=text,
             audio=audio,
             line=self._lines[index],
         )
+        size = self._lengths[index]
         with self._cache_lock:
+            if not self._cache:  # emptied (a sorted session reorders the items)
+                self._cache_bytes.clear()
+                self._cached_bytes = 0
             self._cache[index] = item
-            if len(self._cache) > _CACHE_ITEMS:
-                self._cache.popitem(last=False)
+            self._cache_bytes[index] = size
+            self._cached_bytes += size
+            while len(self._cache) > 1 and (
+                len(self._cache) > _CACHE_ITEMS or self._cached_bytes > _CACHE_BYTES
+            ):  # a few huge items, or many small ones
+                old, _ = self._cache.popitem(last=False)
+                self._cached_bytes -= self._cache_bytes.pop(old)
         return item
 
     def find(self, ident: str) -> int | None:
@@ -460,19 +531,3 @@ class DatasetIndex:
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self._fd)
-
-
-def _json_reason(exc: ValueError) -> str:
-    msg = getattr(exc, "msg", None) or str(exc)
-    col = getattr(exc, "colno", None)
-    return f"{msg} at column {col}" if col else msg
-
-
-def _json_type(obj: object) -> str:
-    return {
-        list: "an array",
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "a boolean",
-    }.get(type(obj), "null" if obj is None else type(obj).__name__)

@@ -24,7 +24,10 @@ def item_id(obj: dict[str, Any], text_field: str = "text", audio_field: str = "a
     if raw is not None:
         if isinstance(raw, bool) or not isinstance(raw, (str, int)):
             raise BadId(f"'id' must be a string or an integer, not {type(raw).__name__}")
-        return str(raw)
+        try:
+            return str(raw)
+        except ValueError:  # an integer of thousands of digits (sys.set_int_max_str_digits)
+            raise BadId("'id' is an integer of thousands of digits; write it as a string") from None
     return content_hash(obj, text_field, audio_field)
 
 
@@ -32,4 +35,6 @@ def content_hash(obj: dict[str, Any], text_field: str = "text", audio_field: str
     """The documented, stable content hash of an item's input fields."""
     fields = {k: obj[k] for k in (text_field, audio_field) if k in obj}
     blob = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "h" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+    # surrogatepass: a lone surrogate (a "\ud800" escape in the line) has no UTF-8 form; valid
+    # text encodes exactly as before, so every documented hash stays the same.
+    return "h" + hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -13,6 +13,10 @@ read line by line; for each (annotator, item) only the current line's compact su
   of strings `multi_choice`, a list of objects with `text` `spans`, a list of objects with
   numeric `start`/`end` and no `text` `audio_marks`. Keys of `labels` starting with `_` (such as
   `_scores`) are not tasks.
+- A review (gold) line (`_from`, written by `labeltui review`) counts for its own row,
+  "<reviewer> (gold)", never as the reviewer's own answers.
+- Lines are judged by `jsonl.parse_line` as in every reader; a half-written last line is left
+  out with a note; only regular files are read.
 """
 
 from __future__ import annotations
@@ -28,6 +32,17 @@ from pathlib import Path
 from typing import Any
 
 from labeltui.core.ids import BadId, item_id
+from labeltui.core.jsonl import (
+    BOM,
+    GOLD_SUFFIX,
+    BadLine,
+    incomplete_last_line,
+    is_review_line,
+    open_lines,
+    parse_line,
+    printable,
+    type_name,
+)
 from labeltui.errors import LabeltuiError
 
 try:  # optional: much faster per line than json.loads (as in annotation_read.py)
@@ -37,7 +52,7 @@ try:  # optional: much faster per line than json.loads (as in annotation_read.py
 
     _fast_loads = orjson.loads
 except ImportError:
-    _fast_loads = json.loads
+    _fast_loads = parse_line
 
 KINDS = ("choice", "multi_choice", "spans", "audio_marks")
 PRE_SUFFIX = " (pre-annotations)"
@@ -49,11 +64,12 @@ _NUMBER = (int, float)
 
 
 class _Annotator:
-    __slots__ = ("first", "items", "last", "ms_total", "name", "pre")
+    __slots__ = ("first", "gold", "items", "last", "ms_total", "name", "pre")
 
-    def __init__(self, name: str, pre: bool) -> None:
+    def __init__(self, name: str, pre: bool, gold: bool = False) -> None:
         self.name = name
         self.pre = pre
+        self.gold = gold
         self.items: dict[str, tuple[bool, float | None, tuple[Any, ...]]] = {}
         """item id -> (done, `_ms` or None, compact value per task index)."""
         self.ms_total = 0.0
@@ -113,9 +129,12 @@ class LabelStats:
             return
         if type(name) is not str or not name:
             raise _LineError("'_annotator' must be a non-empty string")
+        gold = is_review_line(obj)
+        if gold:
+            name += GOLD_SUFFIX
         who = self.annotators.get(name)
         if who is None:
-            who = self.annotators[name] = _Annotator(name, False)
+            who = self.annotators[name] = _Annotator(name, False, gold)
         ident = obj.get("_id")
         if type(ident) is not str:
             if type(ident) is int:
@@ -253,6 +272,7 @@ class LabelStats:
                 "first_ts": who.first[1] if who.first else None,
                 "last_ts": who.last[1] if who.last else None,
                 "pre_annotations": who.pre,
+                "gold": who.gold,
             }
         tasks = {}
         for index, task in enumerate(self.tasks):
@@ -326,7 +346,7 @@ def label_stats(paths: Iterable[str | Path], schema: Any = None) -> dict[str, An
     `{"files": [path, ...],
       "annotators": {name: {"done", "skipped", "median_seconds", "seconds_on_screen",
                             "per_hour_on_screen", "per_hour_wall", "first_ts", "last_ts",
-                            "pre_annotations"}},
+                            "pre_annotations", "gold"}},
       "tasks": {task: {"kind", "total", "labels": {label: {"total", "share", "by_annotator",
                         "share_by_annotator"[, "seconds"]}}, "answered": {name: n},
                         "empty": {name: n}}}}`
@@ -350,14 +370,7 @@ class _LineError(Exception):
 
 def _objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) per non-blank line, read one line at a time."""
-    if path.is_dir():
-        raise LabeltuiError("is a folder, not a JSONL file", path)
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
-    except FileNotFoundError:
-        raise LabeltuiError("file not found", path) from None
-    except OSError as exc:
-        raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
+    handle = open_lines(path)  # a folder, a pipe or a device: refused before reading
     loads = _fast_loads
     with handle:
         number = 0
@@ -367,33 +380,37 @@ def _objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 try:
                     obj = loads(raw)
                 except ValueError:
-                    obj = _careful(raw, path, number)
+                    try:
+                        obj = _careful(raw, path, number)
+                    except LabeltuiError:
+                        if raw.endswith(b"\n"):
+                            raise
+                        incomplete_last_line(path, number)  # a save in progress
+                        continue
                     if obj is None:
                         continue
                 if type(obj) is not dict:
                     raise LabeltuiError(
-                        f"expected a JSON object, found {_type_name(obj)}", path, number
+                        f"expected a JSON object, found {type_name(obj)}", path, number
                     )
+                if type(obj.get("id")) is float:  # orjson reads integers past 64 bits as floats
+                    obj = _careful(raw, path, number)
                 yield number, obj
         except OSError as exc:
             raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
 
 
 def _careful(raw: bytes, path: Path, number: int) -> Any:
-    """The line orjson refused: blank (None), a BOM, or what `json` says about it."""
-    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+    """The line orjson refused: blank (None), a BOM, or what `jsonl.parse_line` says."""
+    if number == 1 and raw.startswith(BOM):
         raw = raw[3:]
-    if not raw.strip():
+    raw = raw.strip()
+    if not raw:
         return None
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise LabeltuiError("the line is not valid UTF-8", path, number) from None
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        reason = getattr(exc, "msg", str(exc))
-        raise LabeltuiError(f"not valid JSON ({reason})", path, number) from None
+        return parse_line(raw, allow_nan=True)  # a NaN field is harmless here
+    except BadLine as exc:
+        raise LabeltuiError(exc.message, path, number) from None
 
 
 def _infer(value: Any) -> str | None:
@@ -426,18 +443,10 @@ def _parse_ts(text: str) -> datetime | None:
     return when
 
 
-def _type_name(obj: Any) -> str:
-    if isinstance(obj, list):
-        return "an array"
-    if isinstance(obj, str):
-        return "a string"
-    if obj is None:
-        return "null"
-    if isinstance(obj, bool):
-        return "a boolean"
-    return "a number"
-
-
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:  # orjson reads 1024 levels, json writes fewer
+        return "(a value nested too deeply to show)"
+    text = printable(text)  # a lone surrogate as its escape: the message must print
     return text if len(text) <= 40 else text[:39] + "…"

@@ -7,12 +7,16 @@ review, most disagreement first (ties in the order the items first appear).
 
 Memory holds, per answer, its place in its file and a compact form of its labels; an item's
 text and raw labels are read back (`os.pread`) only when it is shown.
+
+Lines follow the rules every reader shares (`labeltui.core.jsonl`): regular files only, lines
+judged by `parse_line`, a half-written last line left out with a note. A review (gold) line
+from an earlier review counts as its own annotator, "<reviewer> (gold)", never as the
+reviewer's own answer.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import threading
 from collections import OrderedDict
@@ -21,8 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from labeltui.core.formats.files import type_name
 from labeltui.core.ids import BadId, item_id
+from labeltui.core.jsonl import (
+    BOM,
+    GOLD_SUFFIX,
+    BadLine,
+    incomplete_last_line,
+    is_review_line,
+    open_lines,
+    parse_line,
+    type_name,
+)
 from labeltui.core.review_compare import DEFAULT_TOLERANCE, EPS, disagreement, norm_labels
 from labeltui.core.schema import Schema
 from labeltui.core.selection import SortKey, Where
@@ -55,26 +68,27 @@ class Lines:
     def scan(self, index: int) -> Iterator[tuple[LineRef, dict[str, Any]]]:
         """Each non-blank line of file `index` with its place; a bad line stops with file:line."""
         path = self.paths[index]
-        if path.is_dir():
-            raise LabeltuiError("is a folder, not a JSONL annotation file", path)
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed below; read line by line
-            self._fds[index] = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
-            raise LabeltuiError("file not found", path) from None
-        except OSError as exc:
-            raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
+        handle = open_lines(path, "file", "JSONL annotation file")  # no pipes, no devices
+        self._fds[index] = os.dup(handle.fileno())
         offset = 0
         with handle:
             for number, raw in enumerate(handle, start=1):
                 start, length = offset, len(raw)
                 offset += length
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                torn = not raw.endswith(b"\n")
+                if number == 1 and raw.startswith(BOM):
                     raw, start, length = raw[3:], start + 3, length - 3
                 raw = raw.strip()
                 if not raw:
                     continue
-                yield LineRef(index, start, length, number), _decode(raw, path, number)
+                try:
+                    obj = _decode(raw, path, number)
+                except _Torn:
+                    if torn:  # a save in progress, or a crash inside one
+                        incomplete_last_line(path, number)
+                        continue
+                    raise
+                yield LineRef(index, start, length, number), obj
 
     def read(self, ref: LineRef) -> dict[str, Any]:
         """The decoded line (`{}` if the file changed under it since it was scanned)."""
@@ -86,7 +100,7 @@ class Lines:
                 return cached
         try:
             raw = os.pread(self._fds[ref.file], ref.length, ref.offset)
-            obj = json.loads(raw)
+            obj = parse_line(raw.strip())
         except (OSError, KeyError, ValueError):
             obj = None
         obj = obj if isinstance(obj, dict) else {}
@@ -103,16 +117,15 @@ class Lines:
         self._fds.clear()
 
 
+class _Torn(LabeltuiError):
+    """A line that does not parse (left out when it is the last one, without a newline)."""
+
+
 def _decode(raw: bytes, path: Path, number: int) -> dict[str, Any]:
     try:
-        obj = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise LabeltuiError("the line is not valid UTF-8", path, number) from None
-    except ValueError as exc:
-        msg = getattr(exc, "msg", None) or str(exc)
-        col = getattr(exc, "colno", None)
-        reason = f"{msg} at column {col}" if col else msg
-        raise LabeltuiError(f"not valid JSON ({reason})", path, number) from None
+        obj = parse_line(raw)
+    except BadLine as exc:
+        raise _Torn(exc.message, path, number) from None
     if not isinstance(obj, dict):
         raise LabeltuiError(f"expected a JSON object, found {type_name(obj)}", path, number)
     return obj
@@ -231,6 +244,8 @@ def _load(
                     path,
                     ref.line,
                 )
+            if is_review_line(obj):  # an earlier review's gold line: not the reviewer's answer
+                annotator += GOLD_SUFFIX
             ident = obj.get("_id")
             if not isinstance(ident, str):
                 try:

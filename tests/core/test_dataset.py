@@ -40,17 +40,19 @@ def reference_scan(data: bytes, text_field: str = "text", audio_field: str = "au
         lines.pop()
     seen: set[str] = set()
     items, dups = [], 0
+    torn = len(lines) if not data.endswith(b"\n") else None
+    """A last line without a newline that does not parse is left out (issue 13), not an error."""
     for number, raw in enumerate(lines, start=1):
         try:
             text = raw.decode("utf-8").strip()
         except UnicodeDecodeError:
-            return items, dups, number
+            return items, dups, None if number == torn else number
         if not text:
             continue
         try:
             obj = json.loads(text)
         except ValueError:
-            return items, dups, number
+            return items, dups, None if number == torn else number
         if not isinstance(obj, dict):
             return items, dups, number
         raw_id = obj.get("id")

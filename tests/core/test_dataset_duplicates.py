@@ -146,7 +146,9 @@ def test_resume_lands_after_a_duplicate_in_the_same_chunk(tmp_path):
     rows = [{"id": "a"}, {"id": "b"}, {"id": "a"}, {"id": "b"}, {"id": "c"}, {"id": "d"}]
     dataset = write(tmp_path, rows)
     schema = tmp_path / "schema.yaml"
-    schema.write_text("tasks:\n  - name: t\n    kind: choice\n    labels: [x, y]\n")
+    schema.write_text(
+        "text_field: null\ntasks:\n  - name: t\n    kind: choice\n    labels: [x, y]\n"
+    )
     out = tmp_path / "out.jsonl"
     with AnnotationStore(out, "ann") as store:
         for ident in ("a", "b"):

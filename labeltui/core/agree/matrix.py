@@ -108,7 +108,9 @@ def build_task(
     row = (np.cumsum(present) - 1)[item_of]
     if kind == "choice":
         position = {label: i for i, label in enumerate(labels)}
-        lookup = np.array([position.get(v, -1) for v in column.values] + [-1], dtype=np.int64)
+        # a list among the values (a line that is not current) has no position, and no hash
+        where = [position.get(v, -1) if type(v) is str else -1 for v in column.values]
+        lookup = np.array([*where, -1], dtype=np.int64)
         cells = lookup[codes]
         values: list[Any] = []
     else:

@@ -19,6 +19,7 @@ from typing import Any
 
 from labeltui.core.formats.files import json_lines
 from labeltui.core.ids import BadId, item_id
+from labeltui.core.jsonl import GOLD_SUFFIX, is_review_line
 from labeltui.errors import LabeltuiError
 
 
@@ -66,6 +67,8 @@ def read_current(
     for number, obj in json_lines(path):
         who = obj.get("_annotator")
         if isinstance(who, str):
+            if is_review_line(obj):  # a reviewer's gold line is not their own answer
+                who += GOLD_SUFFIX
             annotators.setdefault(who)
         if annotator is not None and who != annotator:
             continue

@@ -8,6 +8,10 @@ Overwrite policy (`refuse_overwriting`): an existing output file is replaced who
 and Prodigy's converters do, except two files that hold someone's work: the input itself, and a
 labeltui annotation file (its first line has `_annotator`). A replaced file keeps its
 permissions; a new one gets the usual ones (0666 minus the umask).
+
+Reading follows the rules every JSONL reader shares (`labeltui.core.jsonl`): regular files
+only, lines judged by `parse_line` (so `NaN` never enters and never leaves: exports are standard
+JSON), a half-written last line left out with a note.
 """
 
 from __future__ import annotations
@@ -21,17 +25,28 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.jsonl import (
+    BOM,
+    BadLine,
+    check_regular,
+    incomplete_last_line,
+    is_regular,
+    open_lines,
+    open_regular,
+    parse_line,
+    printable,
+)
+from labeltui.core.jsonl import type_name as type_name
 from labeltui.errors import LabeltuiError
 
 
 def read_bytes(path: Path, what: str = "file") -> bytes:
-    """The whole file, or a `LabeltuiError` that says plainly why not."""
+    """The whole file, or a `LabeltuiError` that says plainly why not (a pipe or a device is
+    refused before reading: `/dev/zero` would never end)."""
+    fd = open_regular(path, what, what)
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise LabeltuiError(f"{what} not found", path) from None
-    except IsADirectoryError:
-        raise LabeltuiError(f"is a folder, not a {what}", path) from None
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
     except OSError as exc:
         raise LabeltuiError(f"cannot read {what}: {exc.strerror or exc}", path) from None
 
@@ -40,49 +55,54 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for each non-blank line of a JSONL file.
 
     A UTF-8 byte order mark on the first line is allowed (Windows editors write one); a line
-    that is not UTF-8, not JSON, or not an object stops the reading with its line number.
+    that is not UTF-8, not JSON, or not an object stops the reading with its line number; a
+    last line without its newline that does not parse is left out with a note.
     """
-    if path.is_dir():
-        raise LabeltuiError("is a folder, not a JSONL file", path)
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below; lines are read lazily
-    except FileNotFoundError:
-        raise LabeltuiError("file not found", path) from None
-    except OSError as exc:
-        raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
-    with handle:
+    with open_lines(path) as handle:
         for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            torn = not raw.endswith(b"\n")
+            if number == 1 and raw.startswith(BOM):
                 raw = raw[3:]
             raw = raw.strip()
             if not raw:
                 continue
             try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise LabeltuiError("the line is not valid UTF-8", path, number) from None
-            try:
-                obj = json.loads(text)
-            except ValueError as exc:
-                raise LabeltuiError(f"not valid JSON ({_reason(exc)})", path, number) from None
+                obj = parse_line(raw)
+            except BadLine as exc:
+                if torn:  # a save in progress, or a crash inside one
+                    incomplete_last_line(path, number)
+                    continue
+                raise LabeltuiError(exc.message, path, number) from None
             if not isinstance(obj, dict):
                 raise LabeltuiError(f"expected a JSON object, found {type_name(obj)}", path, number)
             yield number, obj
 
 
 def dump_line(obj: dict[str, Any]) -> str:
-    """One JSONL line, UTF-8 as is (no `\\u` escapes), as the annotation store writes them."""
-    return json.dumps(obj, ensure_ascii=False) + "\n"
+    """One JSONL line, UTF-8 as is (no `\\u` escapes), as the annotation store writes them.
+
+    A lone surrogate is written back as its `\\uXXXX` escape (it has no UTF-8 form); NaN and
+    infinite numbers are refused (JSON has none; other tools would not read the file).
+    """
+    try:
+        text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise LabeltuiError(
+            "a number in the output is NaN or infinite, which JSON cannot hold; nothing written"
+        ) from None
+    return printable(text) + "\n"
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write `path` whole: a temporary file beside it, fsynced, then renamed over it.
 
-    A symbolic link is followed (the file it points to is replaced, the link stays).
+    A symbolic link is followed (the file it points to is replaced, the link stays). A pipe or
+    a device is refused: renamed over, `/dev/null` itself would become a file.
     """
     blob = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_symlink():
         path = Path(os.path.realpath(path))
+    _refuse_special(path)
     mode = _mode_for(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -126,7 +146,9 @@ def refuse_overwriting(source: Path, out: Path) -> None:
     """Refuse an output that would replace the input or a labeltui annotation file.
 
     Any other existing file is replaced whole by `write_atomic` (see the module's docstring).
+    A pipe or a device is refused (`_refuse_special`).
     """
+    _refuse_special(out)
     with contextlib.suppress(OSError):
         if out.exists() and os.path.samefile(source, out):
             raise LabeltuiError("the output is the input file; choose another output path", out)
@@ -138,35 +160,27 @@ def refuse_overwriting(source: Path, out: Path) -> None:
         )
 
 
+def _refuse_special(path: Path) -> None:
+    """Refuse an output path that names a pipe, a socket or a device (a folder is left to the
+    caller: folder exports write into one)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return  # nothing there yet: a new file
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        check_regular(mode, path, "file", "written")
+
+
 def is_annotation_file(path: Path) -> bool:
     """Whether `path` is an existing file whose first non-blank line has `_annotator`."""
+    if not is_regular(path):  # never open a pipe here: it would wait for a writer
+        return False
     try:
         with open(path, "rb") as handle:
             for raw in handle:
                 if raw.strip():
-                    obj = json.loads(raw.decode("utf-8-sig"))
+                    obj = parse_line(raw.removeprefix(BOM).strip())
                     return isinstance(obj, dict) and "_annotator" in obj
     except (OSError, ValueError):
         return False
     return False
-
-
-def type_name(obj: object) -> str:
-    """What a JSON value is, in words, for messages."""
-    if obj is None:
-        return "null"
-    if isinstance(obj, bool):
-        return "a boolean"
-    return {
-        list: "an array",
-        dict: "an object",
-        str: "a string",
-        int: "a number",
-        float: "a number",
-    }.get(type(obj), type(obj).__name__)
-
-
-def _reason(exc: ValueError) -> str:
-    msg = getattr(exc, "msg", None) or str(exc)
-    col = getattr(exc, "colno", None)
-    return f"{msg} at column {col}" if col else msg
