@@ -108,10 +108,15 @@ def validate(
 
     Example: labeltui validate --schema sample_data/tickets.schema.yaml sample_data/tickets.jsonl
     """
+    import sys
+
     from labeltui.core.validate import summarize, validate_files
 
     report = validate_files(schema, dataset)
-    print(summarize(report))
+    # Names are printed inertly (stand-ins such as "␛"); a terminal whose encoding cannot show
+    # a character gets its escape (\u241b) rather than a traceback.
+    encoding = sys.stdout.encoding or "utf-8"
+    print(summarize(report).encode(encoding, "backslashreplace").decode(encoding))
 
 
 # Commands in their own modules; each imports only typer at the top, so `--help` stays fast.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -113,15 +114,103 @@ def load_schema(path: str | Path) -> Schema:
 
 def parse_schema(text: str, path: str = "<schema>") -> Schema:
     """Validate schema YAML given as text."""
+    loader = None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _SchemaLoader(text, path)  # checks every character first
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise LabeltuiError(f"invalid YAML: {exc.problem}", path, line) from None
+        problem = exc.problem or exc.context or "cannot be read"
+        if exc.problem and exc.context:
+            at = f" at line {exc.context_mark.line + 1}" if exc.context_mark else ""
+            problem = f"{exc.problem} ({exc.context}{at})"
+        problem = " ".join(problem.split())
+        raise LabeltuiError(f"invalid YAML: {problem}", path, line) from None
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        line = text.count("\n", 0, exc.position) + 1
+        raise LabeltuiError(
+            f"invalid YAML: character U+{code:04X} is not allowed in a YAML file "
+            f'(to mean it, write "\\u{code:04x}" inside a double-quoted string)',
+            path,
+            line,
+        ) from None
     except yaml.YAMLError as exc:
-        raise LabeltuiError(f"invalid YAML: {exc}", path) from None
+        reason = " ".join(str(exc).split())
+        raise LabeltuiError(f"invalid YAML: {reason}", path) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     _reject_tags(root, path)
     return _Parser(path).schema(root)
+
+
+MAX_DEPTH = 64
+"""Deepest nesting a schema may have (a real one needs 5 levels): deeper YAML is refused before
+PyYAML's recursive composer could overflow the stack."""
+MAX_ALIASED = 100_000
+"""Most YAML nodes that aliases (`*name`) may add to a schema, counted as if written out: sharing
+a label list between tasks is fine, a "billion laughs" (aliases of aliases) is refused at once."""
+
+
+class _SchemaLoader(yaml.SafeLoader):
+    """The safe loader, composing nodes only, that refuses what would make the walk explode.
+
+    PyYAML composes an alias as the very node it names, so the tree can be a graph: an alias
+    inside its own anchor makes a loop, and aliases of aliases describe a tree of billions of
+    nodes in a few lines. Both are refused here with the alias's line, while composing, and
+    before anything walks the tree; so is nesting deeper than `MAX_DEPTH`.
+    """
+
+    def __init__(self, text: str, path: str) -> None:
+        super().__init__(text)
+        self.path = path
+        self._open: set[str] = set()
+        """Anchors whose node is being composed: an alias to one of them is a loop."""
+        self._sizes: dict[str, int] = {}
+        """Anchor -> the number of nodes its node holds, counted as if written out."""
+        self._count = 0
+        self._aliased = 0
+        self._depth = 0
+
+    def _refuse(self, message: str, mark: Any) -> LabeltuiError:
+        return LabeltuiError(message, self.path, None if mark is None else mark.line + 1)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        anchor = event.anchor
+        if isinstance(event, yaml.AliasEvent):
+            if anchor in self._open:
+                raise self._refuse(
+                    f"YAML alias *{anchor} is inside its own anchor &{anchor} (a loop): "
+                    "a schema cannot contain itself",
+                    event.start_mark,
+                )
+            size = self._sizes.get(anchor, 1)  # an undefined alias: PyYAML says so
+            self._count += size
+            self._aliased += size
+            if self._aliased > MAX_ALIASED:
+                raise self._refuse(
+                    f"YAML aliases (*{anchor}) expand the schema to more than {MAX_ALIASED} "
+                    "values; write the repeated parts out instead",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise self._refuse(
+                f"the schema is nested more than {MAX_DEPTH} levels deep", event.start_mark
+            )
+        before = self._count
+        self._count += 1
+        if anchor is not None:
+            self._open.add(anchor)
+        node = super().compose_node(parent, index)
+        if anchor is not None:
+            self._open.discard(anchor)
+            self._sizes[anchor] = self._count - before
+        self._depth -= 1
+        return node
 
 
 _PLAIN_TAG = "tag:yaml.org,2002:"
@@ -129,10 +218,17 @@ _PLAIN_KINDS = {"str", "int", "float", "bool", "null", "map", "seq", "timestamp"
 
 
 def _reject_tags(node: yaml.Node | None, path: str) -> None:
-    """Refuse every tag but YAML's plain types, as `yaml.safe_load` would (never construct)."""
+    """Refuse every tag but YAML's plain types, as `yaml.safe_load` would (never construct).
+
+    Each node is looked at once, however many aliases name it.
+    """
     stack = [node] if node is not None else []
+    seen: set[int] = set()
     while stack:
         current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
         tag = current.tag or ""
         if not tag.startswith(_PLAIN_TAG) or tag[len(_PLAIN_TAG) :] not in _PLAIN_KINDS:
             raise LabeltuiError(
@@ -178,6 +274,13 @@ class _Parser:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             raise self.fail(node, f"{what} must be a string")
         value = str(node.value)
+        surrogate = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
+        if surrogate is not None:
+            raise self.fail(
+                node,
+                f"{what} holds a lone surrogate (\\u{ord(surrogate):04x}), which is not text "
+                "and cannot be written to a file",
+            )
         if not allow_empty and not value.strip():
             raise self.fail(node, f"{what} must not be empty")
         return value
@@ -234,6 +337,12 @@ class _Parser:
             raise self.fail(node, "a task needs a 'name'")
         name = self.string(fields["name"][1], "a task's 'name'")
         where = f"task {name!r}"
+        if name.startswith("_"):
+            raise self.fail(
+                fields["name"][1],
+                f"task name {name!r} starts with '_': such names are labeltui's own keys "
+                "(e.g. _scores, _status); rename the task",
+            )
         if "kind" not in fields:
             raise self.fail(node, f"{where} needs a 'kind' ({', '.join(KINDS)})")
         kind_node = fields["kind"][1]
@@ -283,14 +392,15 @@ class _Parser:
                     f"(first at line {names[label['name']]})",
                 )
             names[label["name"]] = _line(label_node)
-            key = label.get("key")
-            if key is not None:
-                if key in keys:
+            chosen = label.get("key")
+            if chosen is not None:
+                if chosen in keys:
                     raise self.fail(
                         label_node,
-                        f"{where}: labels {keys[key]!r} and {label['name']!r} both use key {key!r}",
+                        f"{where}: labels {keys[chosen]!r} and {label['name']!r} "
+                        f"both use key {chosen!r}",
                     )
-                keys[key] = label["name"]
+                keys[chosen] = label["name"]
             draft["labels"].append(label)
         return draft
 

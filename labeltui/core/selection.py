@@ -8,15 +8,19 @@ sorted session waits for the whole file to be indexed: about 4.5 s per million l
 A condition compares the field's value as text: a string as it is, anything else as compact
 JSON (`--where lang=de`, `--where score=0.5`, `--where reviewed=true`, `--where meta.src=web`
 for a nested field). A sort field must be numeric; items without it come last in either order.
+
+Both keep a few counts while the index scans, so that a selection that shows nothing can say
+why (`Where.why_none`, `SortKey.why_none`) instead of opening on an empty screen.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from labeltui.core.display import visible_line
 from labeltui.errors import LabeltuiError
 
 _MISSING = object()
@@ -38,11 +42,27 @@ def _as_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _quoted(value: str, limit: int = 40) -> str:
+    """A value from the data, quoted, inert and short, for a message."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
 @dataclass(frozen=True)
 class Where:
     """All conditions must hold for an item to be shown."""
 
     conditions: tuple[tuple[str, str], ...]
+    present: list[int] = field(default_factory=list, compare=False, repr=False)
+    """Per condition: how many items `matches` saw with its field."""
+    matched: list[int] = field(default_factory=list, compare=False, repr=False)
+    """Per condition: how many items it matched (on its own)."""
+    examples: list[str | None] = field(default_factory=list, compare=False, repr=False)
+    """Per condition: the first value its field had, as text (for the message)."""
+
+    def __post_init__(self) -> None:
+        for counts in (self.present, self.matched):
+            counts[:] = [0] * len(self.conditions)
+        self.examples[:] = [None] * len(self.conditions)
 
     @classmethod
     def parse(cls, specs: list[str] | None) -> Where | None:
@@ -57,11 +77,50 @@ class Where:
         return cls(tuple(conditions))
 
     def matches(self, obj: dict[str, Any]) -> bool:
-        for name, wanted in self.conditions:
+        """Whether every condition holds (each is looked at, to keep the counts)."""
+        ok = True
+        for i, (name, wanted) in enumerate(self.conditions):
             value = field_value(obj, name)
-            if value is _MISSING or _as_text(value) != wanted:
-                return False
-        return True
+            if value is _MISSING:
+                ok = False
+                continue
+            self.present[i] += 1
+            text = _as_text(value)
+            if self.examples[i] is None:
+                self.examples[i] = text
+            if text == wanted:
+                self.matched[i] += 1
+            else:
+                ok = False
+        return ok
+
+    def why_none(self, total: int) -> str:
+        """Why none of `total` items matched: the conditions that matched none and what their
+        field held instead, or that the conditions match only apart."""
+        items = f"{total} item{'s' * (total != 1)}"
+        parts = []
+        for i, (name, wanted) in enumerate(self.conditions):
+            if self.matched[i]:
+                continue
+            spec = visible_line(f"--where {name}={wanted}")
+            if not self.present[i]:
+                parts.append(f"{spec} matched none of the {items}: no item has a field {name!r}")
+            else:
+                example = _quoted(self.examples[i] or "")
+                parts.append(
+                    f"{spec} matched none of the {items} "
+                    f"({self.present[i]} have {name!r}, the first is {example})"
+                )
+        if parts:
+            return "; ".join(parts)
+        alone = ", ".join(
+            f"{visible_line(f'{name}={wanted}')}: {count}"
+            for (name, wanted), count in zip(self.conditions, self.matched, strict=True)
+        )
+        return (
+            f"the --where conditions matched none of the {items} together "
+            f"(each alone matches some: {alone})"
+        )
 
 
 @dataclass(frozen=True)
@@ -87,6 +146,23 @@ class SortKey:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return math.nan
         return float(value)
+
+    def numeric_count(self, values: Any) -> int:
+        """How many of the sort values (one per item, NaN when missing) are numbers."""
+        import numpy as np
+
+        return int(len(values) - np.isnan(np.asarray(values, dtype=np.float64)).sum())
+
+    def why_none(self, total: int, first: dict[str, Any] | None) -> str:
+        """Why `--sort` cannot order any of `total` items: none has a number in the field
+        (`first`, the first item, shows what the field holds when it is there)."""
+        items = f"{total} item{'s' * (total != 1)}"
+        spec = visible_line(f"--sort {'-' if self.descending else ''}{self.field}")
+        value = _MISSING if first is None else field_value(first, self.field)
+        found = ""
+        if value is not _MISSING:
+            found = f" (the first item has {_quoted(_as_text(value))})"
+        return f"{spec}: none of the {items} has a number in field {self.field!r}{found}"
 
     def order(self, values: Any) -> Any:
         """A stable permutation that sorts `values` (NaN last in both directions)."""

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from labeltui.core.dataset import DatasetIndex
+from labeltui.core.display import visible_line
+from labeltui.core.fit import FitCheck
+from labeltui.core.items import Item
 from labeltui.core.schema import Schema, Task, load_schema
 from labeltui.errors import LabeltuiError
 
@@ -78,7 +81,11 @@ def _check_entry(task: Task, entry: Any, text: str | None) -> str | None:
 
 
 def validate_files(schema_path: str | Path, dataset_path: str | Path | None = None) -> Report:
-    """Load the schema (and check every line of the dataset); raise on the first problem."""
+    """Load the schema (and check every line of the dataset); raise on the first problem.
+
+    A dataset none of whose items has a field the schema needs (`core.fit`) is refused as a
+    whole, before the first item's own problem is named: the schema is likely for other data.
+    """
     schema = load_schema(schema_path)
     report = Report(schema)
     if dataset_path is None:
@@ -86,31 +93,18 @@ def validate_files(schema_path: str | Path, dataset_path: str | Path | None = No
     index = DatasetIndex(dataset_path, schema.text_field, schema.audio_field)
     try:
         index.scan_all()
-        kinds = {task.kind for task in schema.tasks}
+        fit = FitCheck(schema)
+        first: LabeltuiError | None = None
         for i in range(len(index)):
             item = index.item(i)
-            if "spans" in kinds and not isinstance(item.data.get(schema.text_field), str):
-                raise LabeltuiError(
-                    f"item has no text field {schema.text_field!r}, which spans tasks need",
-                    index.path,
-                    item.line,
-                )
-            if "audio_marks" in kinds and item.audio is None:
-                raise LabeltuiError(
-                    f"item has no audio field {schema.audio_field!r}, which audio_marks tasks need",
-                    index.path,
-                    item.line,
-                )
-            labels = item.data.get("labels")
-            if labels is None:
-                continue
-            if not isinstance(labels, dict):
-                raise LabeltuiError("'labels' must be an object", index.path, item.line)
-            report.prefilled += 1
-            for task in schema.tasks:
-                problem = check_value(task, labels.get(task.name), item.text)
-                if problem:
-                    raise LabeltuiError(problem, index.path, item.line)
+            fit.add(item.data)
+            if first is None:
+                first = _item_problem(schema, item, index.path, report)
+        misfit = fit.error(index.path)
+        if misfit is not None:
+            raise misfit
+        if first is not None:
+            raise first
         report.dataset = index.path
         report.items = len(index)
         report.duplicates = index.duplicates
@@ -119,13 +113,47 @@ def validate_files(schema_path: str | Path, dataset_path: str | Path | None = No
     return report
 
 
-def summarize(report: Report) -> str:
-    """A few plain lines: the schema's tasks, labels and keys, and the dataset's size."""
-    schema = report.schema
-    lines = [f"schema {schema.path}: OK" + (f" ({schema.title})" if schema.title else "")]
+def _item_problem(schema: Schema, item: Item, path: Path, report: Report) -> LabeltuiError | None:
+    """What is wrong with one item given the schema (counting it as pre-annotated), or None."""
+    kinds = {task.kind for task in schema.tasks}
+    if "spans" in kinds and not isinstance(item.data.get(schema.text_field), str):
+        return LabeltuiError(
+            f"item has no text field {schema.text_field!r}, which spans tasks need",
+            path,
+            item.line,
+        )
+    if "audio_marks" in kinds and item.audio is None:
+        return LabeltuiError(
+            f"item has no audio field {schema.audio_field!r}, which audio_marks tasks need",
+            path,
+            item.line,
+        )
+    labels = item.data.get("labels")
+    if labels is None:
+        return None
+    if not isinstance(labels, dict):
+        return LabeltuiError("'labels' must be an object", path, item.line)
+    report.prefilled += 1
     for task in schema.tasks:
-        labels = ", ".join(f"{label.name} [{label.key}]" for label in task.labels)
-        lines.append(f"  task {task.name} ({task.kind}): {labels}")
+        problem = check_value(task, labels.get(task.name), item.text)
+        if problem:
+            return LabeltuiError(problem, path, item.line)
+    return None
+
+
+def summarize(report: Report) -> str:
+    """A few plain lines: the schema's tasks, labels and keys, and the dataset's size.
+
+    Every name and title comes from a file, so each is shown inertly and on one line
+    (`visible_line`: an escape sequence in a label name is printed as "␛[...", never sent).
+    """
+    schema = report.schema
+    show = visible_line
+    title = f" ({show(schema.title)})" if schema.title else ""
+    lines = [f"schema {show(str(schema.path))}: OK{title}"]
+    for task in schema.tasks:
+        labels = ", ".join(f"{show(label.name)} [{show(label.key)}]" for label in task.labels)
+        lines.append(f"  task {show(task.name)} ({task.kind}): {labels}")
     if report.dataset is not None:
         extra = []
         if report.duplicates:
@@ -133,5 +161,5 @@ def summarize(report: Report) -> str:
         if report.prefilled:
             extra.append(f"{report.prefilled} pre-annotated")
         suffix = f" ({'; '.join(extra)})" if extra else ""
-        lines.append(f"dataset {report.dataset}: OK, {report.items} items{suffix}")
+        lines.append(f"dataset {show(str(report.dataset))}: OK, {report.items} items{suffix}")
     return "\n".join(lines)

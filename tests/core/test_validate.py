@@ -182,10 +182,19 @@ def test_custom_text_field_for_spans(tmp_path):
     assert err.line == 2 and "'body'" in err.message
 
 
-def test_choice_only_schema_does_not_need_text(tmp_path):
+def test_choice_only_schema_shows_the_text_field_unless_it_is_null(tmp_path):
+    # A choice schema shows each item's text: with no text anywhere it was written for other
+    # data (issue 13, Answers 6); `text_field: null` says the items have none (fields are shown).
     schema = tmp_path / "s.yaml"
     schema.write_text("tasks:\n  - {name: t, kind: choice, labels: [a]}\n")
     dataset = write_jsonl(tmp_path / "d.jsonl", [{"image": "x.png"}, {"id": 2}])
+    err = rejected(schema, dataset)
+    assert "no item has the text field 'text'" in err.message
+    schema.write_text("text_field: null\ntasks:\n  - {name: t, kind: choice, labels: [a]}\n")
+    assert validate_files(schema, dataset).items == 2
+    # One item with text is enough: the others show their fields.
+    schema.write_text("tasks:\n  - {name: t, kind: choice, labels: [a]}\n")
+    write_jsonl(dataset, [{"image": "x.png"}, {"id": 2, "text": "hi"}])
     assert validate_files(schema, dataset).items == 2
 
 
