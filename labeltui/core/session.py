@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.answer_check import label_problems, missing_answer, missing_text
 from labeltui.core.dataset import DatasetIndex
 from labeltui.core.items import Item
 from labeltui.core.moving import Moving
@@ -33,6 +34,29 @@ class Progress:
     saved_this_session: int
     rate_per_hour: float | None
     remaining_seconds: float | None
+
+
+class AnswerRefused(LabeltuiError):
+    """A save the session will not make, and why: nothing was written.
+
+    `problems` are values no task can hold (an unknown label, overlapping spans, a mark past
+    the audio: FORMAT section 3); `missing` names required tasks without an answer (saving as
+    done only); `unusable` says why the item can only be skipped (its audio cannot be read, or
+    it has no text for spans).
+    """
+
+    def __init__(
+        self, problems: list[str], missing: list[str], unusable: str | None = None
+    ) -> None:
+        parts = list(problems)
+        if missing:
+            parts.append(f"no answer for {', '.join(missing)}: pick a label or skip the item")
+        if unusable:
+            parts.append(f"{unusable}: this item can only be skipped")
+        super().__init__("; ".join(parts))
+        self.problems = problems
+        self.missing = missing
+        self.unusable = unusable
 
 
 @dataclass
@@ -133,9 +157,59 @@ class Session(Moving):
     def elapsed_ms(self) -> int:
         return int((time.monotonic() - self.shown_at) * 1000)
 
+    def unusable(self, item: Item | None = None) -> str | None:
+        """Why an item can only be skipped: spans need a text it lacks, or its audio cannot be
+        read (missing, not a file, not audio). None when it can be answered."""
+        item = item or self.item()
+        no_text = missing_text(self.schema, item.data)
+        if no_text is not None:
+            return no_text
+        return self._audio(item)[1]
+
+    def _audio(self, item: Item) -> tuple[float | None, str | None]:
+        """(the item's audio length in seconds, why it cannot be read); (None, None) when the
+        schema has no audio task."""
+        if not any(task.kind == "audio_marks" for task in self.schema.tasks):
+            return None, None
+        if item.audio is None:
+            return None, f"item has no audio field {self.schema.audio_field!r}"
+        from labeltui.core.audio.decode import AudioError, probe
+
+        try:
+            return probe(item.audio).duration, None
+        except AudioError as exc:
+            return None, f"its audio cannot be read ({exc})"
+
+    def refusal(
+        self, labels: dict[str, Any], status: str = "done", item: Item | None = None
+    ) -> AnswerRefused | None:
+        """Why saving `labels` with `status` is refused, or None when it may be saved.
+
+        A value a task cannot hold is refused whatever the status; a required task without an
+        answer, and an item that cannot be answered, only when saving as done (skipping stays
+        open).
+        """
+        item = item or self.item()
+        duration, no_audio = self._audio(item)
+        no_text = missing_text(self.schema, item.data)
+        unusable = (no_text or no_audio) if status == "done" else None
+        problems = label_problems(self.schema, labels, item.data, item.text, duration)
+        missing = []
+        if status == "done" and unusable is None:
+            missing = [t.name for t in self.schema.tasks if missing_answer(t, labels.get(t.name))]
+        if problems or missing or unusable:
+            return AnswerRefused(problems, missing, unusable)
+        return None
+
     def save(self, labels: dict[str, Any], status: str = "done") -> None:
-        """Save the shown item (on disk when this returns) and move to the next one."""
+        """Save the shown item (on disk when this returns) and move to the next one.
+
+        Raises `AnswerRefused` (nothing written, no move) when `refusal` says why not.
+        """
         item = self.item()
+        refused = self.refusal(labels, status, item)
+        if refused is not None:
+            raise refused
         new = not self.store.is_done(item.id)
         self.store.save(item.data, item.id, labels, status=status, ms=self.elapsed_ms())
         self.saves += 1
@@ -208,8 +282,14 @@ def open_session(
 ) -> Session:
     """Load the schema, open the dataset index and the annotator's store, and resume.
 
-    Everything that can be wrong with the input is raised here, before any screen appears.
+    Everything that can be wrong with the input is raised here, before any screen appears:
+    also a schema that does not fit the dataset (no item among the first has a field it needs,
+    `core.fit`), a `--where` that matches no item and a `--sort` field no item has a number in.
+    A refusal leaves no annotation file behind that this call created.
     """
+    from labeltui.core.fit import check_head
+    from labeltui.core.store import check_output_path
+
     schema = load_schema(schema_path)
     if not annotator or any(c in annotator for c in "/\\\0") or annotator.strip() != annotator:
         raise LabeltuiError(
@@ -222,18 +302,40 @@ def open_session(
         where=Where.parse(where),
         sort=SortKey.parse(sort),
     )
-    out_path = Path(out) if out is not None else default_output(dataset, annotator)
-    if out_path.resolve() == Path(dataset).resolve():
-        index.close()
-        raise LabeltuiError("the annotation file would overwrite the dataset; pass another --out")
     try:
+        check_head(schema, index.path)
+        out_path = Path(out) if out is not None else default_output(dataset, annotator)
+        check_output_path(out_path)  # a FIFO, a device, a folder, a symbolic link loop
+        try:
+            same = out_path.resolve() == Path(dataset).resolve()
+        except (OSError, RuntimeError):  # a link loop made after the check
+            raise LabeltuiError(
+                "cannot resolve the path (a symbolic link loop?); give the annotation file's "
+                "real path",
+                out_path,
+            ) from None
+        if same:
+            raise LabeltuiError(
+                "the annotation file would overwrite the dataset; pass another --out"
+            )
         store = AnnotationStore(out_path, annotator)
     except BaseException:
         index.close()
         raise
     session = Session(index=index, schema=schema, store=store)
-    session.resume()
-    if index.error is not None and (len(index) == 0 or index.sort is not None):
+    try:
+        session.resume()
+        if index.error is not None and (len(index) == 0 or index.sort is not None):
+            raise index.error
+        if index.complete and index.error is None:
+            # A selection that shows nothing says why, instead of an empty screen.
+            total = index.filtered_out + len(index)
+            if index.where is not None and not len(index) and total:
+                raise LabeltuiError(index.where.why_none(total), index.path)
+            if index.sort is not None and len(index) and not index.sort_numeric:
+                raise LabeltuiError(index.sort.why_none(len(index), index.item(0).data), index.path)
+    except BaseException:
+        store.discard_if_unused()
         session.close()
-        raise index.error
+        raise
     return session

@@ -88,19 +88,30 @@ def _mark(char: str) -> bool:
 
 
 def parse_spans(value: Any, text: str) -> tuple[list[Span], int]:
-    """Spans from a stored value, and how many entries were unusable.
+    """Spans from a stored value, and how many entries were unusable (see `split_entries`)."""
+    spans, held = split_entries(value, text)
+    return spans, len(held)
+
+
+def split_entries(value: Any, text: str) -> tuple[list[Span], list[Any]]:
+    """The spans a stored value holds, and the entries that cannot be spans of `text`.
 
     Offsets are kept exactly as stored (the stored `text` is recomputed on save). An entry is
     unusable when it is not an object with integer `start < end` inside the text and a
-    non-empty string `label`; duplicates are dropped too.
+    non-empty string `label`, when its stored `text` is not the text at its offsets (offsets
+    counted another way, e.g. in UTF-16 units), or when it repeats an earlier span; a value
+    that is not a list is one unusable entry. The editor keeps the unusable entries aside,
+    flagged, so that they are never saved as they are and never dropped unseen.
     """
+    if value is None:
+        return [], []
     if not isinstance(value, list):
-        return [], 0 if value is None else 1
+        return [], [value]
     spans: set[Span] = set()
-    bad = 0
+    held: list[Any] = []
     for entry in value:
         if not isinstance(entry, dict):
-            bad += 1
+            held.append(entry)
             continue
         start, end, label = entry.get("start"), entry.get("end"), entry.get("label")
         if (
@@ -109,13 +120,13 @@ def parse_spans(value: Any, text: str) -> tuple[list[Span], int]:
             and 0 <= start < end <= len(text)
             and isinstance(label, str)
             and label
+            and Span(start, end, label) not in spans
+            and entry.get("text", text[start:end]) == text[start:end]
         ):
-            span = Span(start, end, label)
-            bad += span in spans
-            spans.add(span)
+            spans.add(Span(start, end, label))
         else:
-            bad += 1
-    return sorted(spans), bad
+            held.append(entry)
+    return sorted(spans), held
 
 
 def _length(span: Span) -> int:

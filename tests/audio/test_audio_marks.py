@@ -115,28 +115,43 @@ def test_undo_reverts_marks_deletes_and_brackets_but_not_cursor_moves():
     assert not m.undo()
 
 
-def test_set_value_loads_rounds_drops_junk_and_clears_undo():
+def test_set_value_loads_rounds_holds_junk_aside_and_clears_undo():
+    """Entries that cannot be marks are held as they are (never repaired, never dropped
+    unseen): `value` returns them so the session refuses them, until `drop_held`."""
     m = model()
     m.add_label("old")
-    dropped = m.set_value(
+    junk = [
+        {"start": 2.00049, "end": 1.5, "label": "rev"},
+        {"start": "x", "end": 1, "label": "bad"},
+        {"start": 1, "end": 2},
+        {"start": -1, "end": 2, "label": "neg"},
+        {"start": 1, "end": 1e308, "label": "huge"},
+        {"start": 1, "end": 3.5, "label": "past"},
+        "nope",
+    ]
+    notes = m.set_value(
         [
-            {"start": 2.00049, "end": 1.5, "label": "rev"},
+            junk[0],
             {"start": 0.5, "end": 0.5, "label": "p"},
             {"start": 0.5, "end": 0.5, "label": "p"},  # a duplicate is one mark
-            {"start": "x", "end": 1, "label": "bad"},
-            {"start": 1, "end": 2},
-            {"start": -1, "end": 2, "label": "neg"},
-            "nope",
+            *junk[1:],
+            {"start": 1.00049, "end": 3.0004, "label": "ok"},  # to the ms: fits
         ],
         duration=3.0,
+        end_limit=3.0,
     )
+    assert m.marks == [Mark(0.5, 0.5, "p"), Mark(1.0, 3.0, "ok")]
+    assert m.held == junk and len(notes) == 7
     assert m.value() == [
         {"start": 0.5, "end": 0.5, "label": "p"},
-        {"start": 1.5, "end": 2.0, "label": "rev"},
+        {"start": 1.0, "end": 3.0, "label": "ok"},
+        *junk,
     ]
-    assert len(dropped) == 4 and not m.can_undo and m.duration == 3.0
+    assert not m.can_undo and m.duration == 3.0
+    assert m.drop_held() == 7 and m.held == [] and len(m.value()) == 2
+    assert m.undo() and m.held == junk
     assert m.set_value(None) == [] and m.value() == []
-    assert m.set_value({"start": 1}) != []
+    assert m.set_value({"start": 1}) != [] and m.held == [{"start": 1}]
 
 
 def test_nice_steps():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -122,3 +124,20 @@ def test_overlapping_marks_go_to_separate_lanes():
 def test_column_owners_tint_intervals_only():
     owners = column_owners([Mark(1.0, 2.0, "a"), Mark(3.0, 3.0, "p")], View(0.0, 4.0), 8)
     assert owners == [None, None, 0, 0, 0, None, None, None]
+
+
+def test_a_mark_over_the_whole_file_ends_with_its_bracket_not_off_screen():
+    view = View(0.0, 2.0)
+    piece = mark_pieces(Mark(0.0, 2.0, "cough"), 0, view, 40)
+    assert piece is not None and piece.text.startswith("[cough") and piece.text.endswith("]")
+    assert len(piece.text) == 40
+    cut = mark_pieces(Mark(0.0, 3.0, "cough"), 0, view, 40)  # really runs past the view
+    assert cut is not None and cut.text.endswith("›")
+
+
+def test_huge_and_infinite_times_never_overflow():
+    view = View(0.0, 2.0)
+    for t in (1e308, -1e308, math.inf, -math.inf, math.nan):
+        col = view.col(t, 80)
+        assert -81 <= col <= 161
+    assert format_time(math.inf) == "∞" and format_time(1e308) == "1e+308s"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from core_helpers import read_lines, write_jsonl
 
-from labeltui.core.session import Session, open_session
+from labeltui.core.session import AnswerRefused, Session, open_session
 from labeltui.core.store import AnnotationStore
 from labeltui.errors import EXIT_LOCKED, LabeltuiError
 
@@ -408,3 +408,57 @@ def test_progress_counts_the_items_before_a_bad_line_as_the_total(tmp_path):
         assert progress.total_known and progress.total == 2
     finally:
         session.close()
+
+
+# -- refused saves (issue 13: only what the annotator meant is saved) -----------------------------
+
+
+def test_save_refuses_a_required_choice_without_an_answer_and_writes_nothing(tmp_path, session):
+    s = session()
+    with pytest.raises(AnswerRefused) as refused:
+        s.save({"team": None, "topics": []})
+    assert refused.value.missing == ["team"] and refused.value.problems == []
+    assert s.position == 0 and not out_file(tmp_path).read_text()
+    s.save({"team": None, "topics": []}, status="skipped")  # skipping stays open
+    assert read_lines(out_file(tmp_path))[0]["_status"] == "skipped"
+
+
+def test_save_refuses_values_no_task_can_hold_whatever_the_status(tmp_path, session):
+    s = session()
+    for status in ("done", "skipped"):
+        with pytest.raises(AnswerRefused) as refused:
+            s.save({"team": "shiping", "topics": ["crash", "nope"]}, status=status)
+        assert refused.value.problems == [
+            "team='shiping' is not a label of this task",
+            "topics: 'nope' is not a label of this task",
+        ]
+    assert s.position == 0 and not out_file(tmp_path).read_text()
+
+
+def test_required_false_allows_an_empty_answer(tmp_path, session):
+    schema = SCHEMA.replace("kind: choice\n", "kind: choice\n    required: false\n")
+    s = session(schema=schema)
+    s.save({"team": None, "topics": []})
+    assert read_lines(out_file(tmp_path))[0]["labels"] == {"team": None, "topics": []}
+
+
+AUDIO_SCHEMA = """\
+tasks:
+  - {name: events, kind: audio_marks, labels: [cough]}
+"""
+
+
+def test_an_item_whose_audio_cannot_be_read_can_only_be_skipped(tmp_path, session):
+    (tmp_path / "junk.wav").write_bytes(b"not audio at all")
+    rows = [
+        {"id": "gone", "audio": "missing.wav"},
+        {"id": "junk", "audio": "junk.wav"},
+        {"id": "none", "text": "no audio field"},
+    ]
+    s = session(rows=rows, schema=AUDIO_SCHEMA)
+    for expected in ("audio file not found", "not a readable audio file", "no audio field"):
+        with pytest.raises(AnswerRefused) as refused:
+            s.save({"events": []})
+        assert expected in refused.value.unusable
+        s.skip()
+    assert [line["_status"] for line in read_lines(out_file(tmp_path))] == ["skipped"] * 3

@@ -110,6 +110,7 @@ def test_multi_choice_skip_and_undo_in_the_real_app(tmp_path, tmux_factory):
     t.send("C-k")  # skip
     t.wait_for("ticket number 2")
     t.send("l")
+    t.send("1")  # urgency is a required choice: enter saves only with an answer
     t.send("Enter")
     t.wait_for("ticket number 3")
     t.send("C-z")  # undo the last save: back to item 2 with its previous value (none)

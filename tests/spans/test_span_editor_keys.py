@@ -159,7 +159,7 @@ async def test_overlap_allowed_shows_both():
         assert any("PERSON" in r for r in names) and any("ORG" in r for r in names)
 
 
-async def test_preannotated_spans_are_shown_and_bad_ones_reported():
+async def test_preannotated_spans_are_shown_and_bad_ones_held_flagged_until_removed():
     value = [
         {"start": 17, "end": 30, "label": "PERSON", "text": "Angela Merkel"},
         {"start": 30, "end": 99, "label": "LOC"},
@@ -167,9 +167,15 @@ async def test_preannotated_spans_are_shown_and_bad_ones_reported():
     app = SpanApp(TEXT, value)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert spans(app) == [(17, 30, "PERSON")]
+        assert app.editor.state.spans == [(17, 30, "PERSON")]
         assert marked(app.editor, underline=True, reverse=False) == "Angela Merkel"
-        assert any("1 stored span" in n.message for n in app._notifications)
+        # the span past the end is held aside: flagged, and in the value (so never saved as is)
+        assert app.editor.held == [value[1]]
+        assert app.editor.value()[-1] == value[1]
+        assert any("past the end of the text" in p for p in app.editor.problems())
+        await pilot.press("backspace")  # drops the held entries first
+        assert app.editor.held == [] and app.editor.problems() == []
+        assert spans(app) == [(17, 30, "PERSON")]
 
 
 async def test_long_text_scrolls_with_the_cursor():

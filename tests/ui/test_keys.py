@@ -72,13 +72,20 @@ async def test_multi_task_keys_toggle_and_enter_saves(make_session):
         assert topics.value() == ["login", "mobile"]
         await pilot.press("h")
         assert session.position == 0  # not triage: nothing saved yet
-        await pilot.press("h", "l")  # again deselects, then another label
+        priority = app.screen.query_one("#task-priority", ChoiceEditor)
+        await pilot.press("h")  # again: stays selected (clearing is its own key)
+        assert priority.value() == "high"
+        await pilot.press("l")  # another label replaces it
         await pilot.press("enter")
         assert session.position == 1
-        await pilot.press("enter")  # an empty answer is a valid save
+        # an empty multi_choice is an answer; the choice task is required: nothing is saved
+        await pilot.press("enter")
+        assert session.position == 1
+        await pilot.press("ctrl+k")  # skipping stays open
     lines = current(session)
     assert lines["t0"]["labels"] == {"topics": ["login", "mobile"], "priority": "low"}
     assert lines["t1"]["labels"] == {"topics": [], "priority": None}
+    assert lines["t1"]["_status"] == "skipped"
 
 
 async def test_prefilled_labels_are_shown_and_saved_unless_changed(make_session):
@@ -238,7 +245,7 @@ async def test_small_terminals_show_help_key(make_session, size):
         await pilot.pause()
         footer = app.screen.query_one("#keys")
         assert footer.region.height == 1
-        assert str(footer.render()).startswith("? Help ")
+        assert str(footer.render()).startswith("? All keys ")
         assert app.screen.query_one("#item-text").region.height >= 1
 
 

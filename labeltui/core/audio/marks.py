@@ -3,6 +3,11 @@
 This is the whole editing logic of an `audio_marks` task, free of any UI, so every key can be
 tested as a method call. Times are seconds; every mark is rounded to the millisecond when it is
 made, so what the status line shows is exactly what is saved (FORMAT section 3).
+
+A loaded value is never repaired behind the annotator's back: entries that cannot be marks of
+this audio (not `{start, end, label}`, times that are negative, reversed, not finite, or past
+the end of the audio or `MAX_SECONDS`) are held aside as they are, returned by `value` so that
+they cannot be saved unnoticed (the session refuses them), and dropped only by `drop_held`.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from typing import Any
+
+from labeltui.core.answer_check import END_SLACK, MAX_SECONDS
 
 #: Cursor steps: a 1-2-5 series from 1 ms to 10 minutes.
 NICE_STEPS = (*(round(m * 10**e, 3) for e in range(-3, 3) for m in (1, 2, 5)), 600.0)
@@ -50,6 +57,7 @@ class _State:
     selected: int | None
     open_start: float | None
     open_end: float | None
+    held: tuple[Any, ...] = ()
 
 
 @dataclass(slots=True)
@@ -63,34 +71,49 @@ class MarksModel:
     open_start: float | None = None
     """`[` was pressed here; a label key (or `]` then a label key) closes the interval."""
     open_end: float | None = None
+    held: list[Any] = field(default_factory=list)
+    """Loaded entries that cannot be marks of this audio, kept as they are until dropped."""
     _undo: list[_State] = field(default_factory=list)
 
     # -- loading and saving ------------------------------------------------------------------
 
-    def set_value(self, value: Any, duration: float | None = None) -> list[str]:
-        """Load a stored value (or a pre-annotation); return a note per entry that was dropped.
+    def set_value(
+        self, value: Any, duration: float | None = None, end_limit: float | None = None
+    ) -> list[str]:
+        """Load a stored value (or a pre-annotation); return a note per entry held aside.
 
-        Ends are swapped when reversed and times rounded to ms; the undo stack starts empty.
+        Times are rounded to ms; marks ending after `end_limit` (the audio's length, when
+        known) are held; the undo stack starts empty.
         """
         if duration is not None:
             self.duration = max(0.0, float(duration))
         self.cursor, self.selected, self.open_start, self.open_end = 0.0, None, None, None
         self._undo.clear()
-        self.marks, dropped = [], []
-        for i, entry in enumerate(value if isinstance(value, list) else []):
-            mark = _parse(entry)
+        self.marks, self.held, notes = [], [], []
+        limit = MAX_SECONDS if end_limit is None else min(MAX_SECONDS, end_limit + END_SLACK)
+        entries = value if isinstance(value, list) else [] if value is None else [value]
+        for i, entry in enumerate(entries):
+            mark = _parse(entry, limit)
             if mark is None:
-                dropped.append(f"mark {i + 1} is not {{start, end, label}}: {entry!r}")
+                self.held.append(entry)
+                notes.append(f"mark {i + 1} cannot be shown: {entry!r}"[:200])
             elif mark not in self.marks:
                 self.marks.append(mark)
-        if value is not None and not isinstance(value, list):
-            dropped.append(f"the stored value is not a list of marks: {value!r}")
         self.marks.sort()
-        return dropped
+        return notes
 
-    def value(self) -> list[dict[str, Any]]:
-        """The FORMAT section 3 value: `{start, end, label}` sorted by start, ms-rounded."""
-        return [m.as_json() for m in sorted(self.marks)]
+    def value(self) -> list[Any]:
+        """The FORMAT section 3 value: `{start, end, label}` sorted by start, ms-rounded (and,
+        after them, any held entries as they were loaded)."""
+        return [*(m.as_json() for m in sorted(self.marks)), *self.held]
+
+    def drop_held(self) -> int:
+        """Drop the entries held aside (an edit: undo brings them back); return how many."""
+        n = len(self.held)
+        if n:
+            self._push()
+            self.held = []
+        return n
 
     # -- the cursor --------------------------------------------------------------------------
 
@@ -180,6 +203,7 @@ class MarksModel:
             return False
         state = self._undo.pop()
         self.marks = list(state.marks)
+        self.held = list(state.held)
         self.selected, self.open_start, self.open_end = (
             state.selected,
             state.open_start,
@@ -192,17 +216,24 @@ class MarksModel:
         return bool(self._undo)
 
     def _push(self) -> None:
-        self._undo.append(_State(tuple(self.marks), self.selected, self.open_start, self.open_end))
+        self._undo.append(
+            _State(
+                tuple(self.marks), self.selected, self.open_start, self.open_end, tuple(self.held)
+            )
+        )
 
 
-def _parse(entry: Any) -> Mark | None:
+def _parse(entry: Any, limit: float = MAX_SECONDS) -> Mark | None:
+    """A mark from a stored entry, or None when it is not one (see the module docstring)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
         return None
     start, end = entry.get("start"), entry.get("end", entry.get("start"))
     if not all(_is_time(t) for t in (start, end)):
         return None
     start, end = ms(float(start)), ms(float(end))
-    return Mark(min(start, end), max(start, end), entry["label"])
+    if end < start or end > limit:
+        return None
+    return Mark(start, end, entry["label"])
 
 
 def _is_time(t: Any) -> bool:

@@ -33,8 +33,12 @@ class View:
         return self.start + self.span
 
     def col(self, t: float, width: int) -> int:
-        """The screen column of time `t` (may be outside 0..width-1)."""
-        return int(np.floor((t - self.start) / self.span * width + 1e-9))
+        """The screen column of time `t` (may be outside 0..width-1, but never by more than a
+        screen's worth either way, so a huge or infinite time cannot overflow)."""
+        x = (t - self.start) / self.span * width + 1e-9 if self.span else 0.0
+        if x != x:  # NaN
+            return -1
+        return int(np.floor(min(max(x, -width - 1.0), 2.0 * width + 1)))
 
     def time_at(self, col: int, width: int) -> float:
         return self.start + col * self.span / width
@@ -70,7 +74,11 @@ def steps(view: View, width: int) -> tuple[float, float]:
 
 
 def format_time(t: float, decimals: int = 3) -> str:
-    """`1:02.345`, or `1:02:03.456` past an hour."""
+    """`1:02.345`, or `1:02:03.456` past an hour (`∞` for a time that is not finite)."""
+    if not np.isfinite(t):
+        return "∞" if t > 0 else "?"
+    if t >= 1e12:  # no recording is this long: say the number rather than overflow
+        return f"{t:.3g}s"
     t = max(0.0, t)
     scale = 10**decimals
     units = round(t * scale)
@@ -158,6 +166,8 @@ def mark_pieces(mark: Mark, index: int, view: View, width: int) -> Piece | None:
     so a reader can tell a mark's true ends from the screen's.
     """
     c0, c1 = view.col(mark.start, width), view.col(mark.end, width)
+    if c1 == width and mark.end <= view.end + 5e-4:  # ends at the view's end (to the ms)
+        c1 = width - 1
     if c1 < 0 or c0 >= width or (mark.is_point and c0 < 0):
         return None
     if mark.is_point:

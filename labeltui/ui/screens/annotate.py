@@ -142,6 +142,11 @@ class AnnotateScreen(LabellingScreen):
         width = self.size.width or self.app.size.width  # before mounting: the terminal's
         self.status_line.update(status_text(progress, session.store.annotator, width - 2))
 
+    def value_source(self) -> str:
+        """A flagged value is the input's pre-annotation, or the annotator's own saved line."""
+        session = self.session
+        return "pre-filled" if session.empty or session.status() is None else "saved"
+
     # -- label keys ---------------------------------------------------------------------------
 
     def label_key(self, event: Key) -> None:

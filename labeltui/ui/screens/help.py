@@ -33,6 +33,8 @@ def key_label(key: str) -> str:
         "minus": "-",
         "enter": "Enter",
         "escape": "Esc",
+        "backspace": "⌫",
+        "delete": "Del",
     }
     parts = []
     for key_part in key.split(","):

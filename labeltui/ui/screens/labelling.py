@@ -5,6 +5,11 @@ A subclass names the core object that moves between items and undoes saves as `n
 Label keys are printable characters no widget consumed: the app hands them to `label_key`
 once the keys typed before them have acted, and they go to the focused editor when its task
 has the key, else to the first editor whose task has it.
+
+What the editors hold is checked (`core.answer_check`, through `TaskEditor.problems`): a
+pre-filled value no task can hold is flagged on the problem line above the status line, and a
+save the core refuses (an unknown label, a required task without an answer, an item whose
+audio cannot be read) is explained there too; nothing is written until it is fixed or skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -25,6 +31,7 @@ from textual.widgets import Static
 from labeltui.core.display import visible
 from labeltui.core.items import Item
 from labeltui.core.schema import RESERVED_KEYS, Schema, Task
+from labeltui.core.session import AnswerRefused
 from labeltui.errors import LabeltuiError
 from labeltui.ui.screens.help import HelpScreen, key_label
 from labeltui.ui.widgets.key_bar import KeyBar
@@ -106,6 +113,8 @@ class LabellingScreen(Screen[None]):
         super().__init__()
         self.schema = schema
         self.editors: list[TaskEditor] = [editor_for(task) for task in schema.tasks]
+        for editor in self.editors:
+            editor.schema = schema
         self.text_in_editor = any(task.kind == "spans" for task in schema.tasks)
         """A spans task draws the text itself, in its editor."""
         self.audio = any(task.kind == "audio_marks" for task in schema.tasks)
@@ -113,6 +122,13 @@ class LabellingScreen(Screen[None]):
         self.item_text = Static(id="item-text", markup=False)
         self.meta = Static(id="meta", markup=False)
         self.status_line = Static(id="status", markup=False)
+        self.problem_line = Static(id="answer-problems", markup=False)
+        """What is wrong with the answer on screen (hidden when nothing is)."""
+        self.problem_line.display = False
+        self.problem_line.styles.padding = (0, 1)
+        self.problem_line.styles.max_height = 6
+        self.refused: str = ""
+        """Why the last save was refused, shown until the answer changes or the item does."""
         self._shown = False
         """The first item is on the widgets already (`mount_composed_widgets`)."""
 
@@ -156,6 +172,7 @@ class LabellingScreen(Screen[None]):
                 if heading is not None:
                     yield Static(Text(visible(heading)), classes="editor-title")
                 yield editor
+        yield self.problem_line
         yield self.status_line
         yield KeyBar(id="keys")
 
@@ -198,6 +215,46 @@ class LabellingScreen(Screen[None]):
         meta = meta_text(item.data, self.schema.text_field, self.schema.audio_field)
         meta = f"{meta_prefix}  ·  {meta}" if meta_prefix and meta else meta_prefix or meta
         self.meta.update(Text(visible(meta), no_wrap=True, overflow="ellipsis"))
+        self.refused = ""
+        self.refresh_problems()
+
+    # -- problems ------------------------------------------------------------------------------
+
+    def value_source(self) -> str:
+        """How the problem line names where a flagged value came from."""
+        return "pre-filled"
+
+    def answer_problems(self) -> list[str]:
+        """Every problem of the values the editors hold now, in task order."""
+        return [problem for editor in self.editors for problem in editor.problems()]
+
+    def refresh_problems(self) -> None:
+        """Show the problems of the answer on screen (and why a save was refused), or hide."""
+        problems = self.answer_problems()
+        text = Text()
+        for problem in problems[:3]:
+            text.append("⚠ ", style="bold")
+            text.append(visible(f"{self.value_source()} {problem}").replace("\n", "⏎") + "\n")
+        if len(problems) > 3:
+            text.append(f"  … and {len(problems) - 3} more\n")
+        if problems:
+            text.append(
+                "  fix it first (a label key, or ⌫ to clear or remove it); then enter or ^k",
+                style="dim",
+            )
+        if self.refused:
+            if problems:
+                text.append("\n")
+            text.append("✗ ", style="bold")
+            text.append(visible(self.refused), style="bold")
+        text.rstrip()
+        self.problem_line.update(text)
+        self.problem_line.display = bool(problems or self.refused)
+
+    @on(TaskEditor.Changed)
+    def answer_changed(self) -> None:
+        self.refused = ""
+        self.refresh_problems()
 
     # -- label keys ----------------------------------------------------------------------------
 
@@ -236,6 +293,11 @@ class LabellingScreen(Screen[None]):
         before = navigator.position
         try:
             result = self.save_labels(status)
+        except AnswerRefused as exc:  # nothing was saved: say what to do (on the problem
+            self.refused = refusal_text(exc, flagged=bool(self.answer_problems()))  # line)
+            self.refresh_problems()
+            self.app.bell()
+            return
         except LabeltuiError as exc:  # e.g. a full disk: nothing was saved, say so and stay
             self.notify(str(exc), severity="error", timeout=15)
             return
@@ -291,11 +353,35 @@ class LabellingScreen(Screen[None]):
                 (label.key, f"{label.name}" + (f" — {label.hint}" if label.hint else ""))
                 for label in task.labels
             ]
+            if task.kind == "choice":
+                then = ", saves it and moves on" if self.schema.is_triage else ""
+                rows.append(("label key", f"Picks that label (again: keeps it){then}"))
             for binding in getattr(editor, "BINDINGS", []):
                 if hasattr(binding, "key"):
                     rows.append((key_label(binding.key), binding.description))
+            if task.required:
+                rows.append(("", "Required: Enter saves only with an answer (^k skips)"))
             groups.append((f"Task {task.name} ({task.kind.replace('_', ' ')})", rows))
         return groups
+
+
+def refusal_text(refused: AnswerRefused, flagged: bool = False) -> str:
+    """Why `enter` saved nothing, and what the annotator can do instead (`flagged`: the
+    problems are on screen already)."""
+    if refused.unusable:
+        return f"Not saved: {refused.unusable}. This item can only be skipped (ctrl+k)."
+    if refused.problems and flagged:
+        return "Not saved: fix what is flagged above first."
+    if refused.problems:
+        more = len(refused.problems) - 1
+        extra = f" (and {more} more)" if more else ""
+        return (
+            f"Not saved: {refused.problems[0]}{extra}. Fix it first (a label key, or ⌫ to "
+            "clear or remove it)."
+        )
+    tasks = ", ".join(refused.missing)
+    verb = "has" if len(refused.missing) == 1 else "have"
+    return f"Not saved: {tasks} {verb} no answer. Pick a label, or skip the item (ctrl+k)."
 
 
 def meta_text(data: dict, text_field: str, audio_field: str) -> str:

@@ -5,7 +5,10 @@ All editing is `core.audio.marks.MarksModel`; all drawing is `core.audio.wavefor
 and keeps long files responsive: a cached or short file opens
 at once, a long uncached one builds its envelope in a thread while the annotator already moves
 and marks (the duration comes from the header). A missing or unreadable file is shown on the
-item, never raised. `enter`, `ctrl+z` and the label keys are not bound here: they bubble to the
+item, never raised, and such an item can only be skipped (the session refuses `enter`). A stored
+value is loaded as it is: marks that cannot be drawn (negative, reversed, infinite or past the
+end of the audio) are held aside and flagged on screen until `backspace` drops them (see
+`MarksModel`). `enter`, `ctrl+z` and the label keys are not bound here: they bubble to the
 screen, which saves, calls `undo()`, or calls `press_label()`.
 """
 
@@ -20,6 +23,7 @@ from textual.binding import Binding
 from textual.events import Click, Resize
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from labeltui.core.answer_check import value_problems
 from labeltui.core.audio.decode import AudioError, AudioInfo, probe
 from labeltui.core.audio.envelope import Columns, Envelope, load_cached, open_envelope
 from labeltui.core.audio.layout import (
@@ -139,17 +143,21 @@ class AudioEditor(TaskEditor):
                 self._start_build(self.info)
 
     def set_value(self, value: Any) -> None:
-        duration = self.info.duration if self.info is not None else 0.0
-        dropped = self.model.set_value(value, duration)
+        known = self.info.duration if self.info is not None else None
+        held = self.model.set_value(value, known or 0.0, end_limit=known)
         if self.info is None and self.model.marks:  # keep pre-annotations visible
             self.model.duration = max(m.end for m in self.model.marks)
         self.view = View(0.0, max(self.model.duration, 1e-3))
-        if dropped:
-            self.message = f"ignored {len(dropped)} malformed mark(s): {dropped[0]}"
+        if held:
+            self.message = f"{len(held)} stored mark(s) cannot be shown: ⌫ removes them"
         self.refresh()
 
-    def value(self) -> list[dict[str, Any]]:
+    def value(self) -> list[Any]:
         return self.model.value()
+
+    def problems(self) -> list[str]:
+        duration = self.info.duration if self.info is not None else None
+        return value_problems(self.task, self.value(), None, duration)
 
     def press_label(self, key: str) -> bool:
         label = self.task.label_for_key(key)
@@ -262,6 +270,13 @@ class AudioEditor(TaskEditor):
         self._moved(keep_message=True)
 
     def action_delete_mark(self) -> None:
+        """Delete the selected mark; while stored marks that cannot be shown are held
+        (flagged on screen), drop those first."""
+        held = self.model.drop_held()
+        if held:
+            self.message = f"removed {held} stored mark(s) that could not be shown"
+            self._changed()
+            return
         gone = self.model.delete_selected()
         if gone is None:
             self.message = "no mark selected (tab selects one)"

@@ -9,6 +9,13 @@ colour); the selection and the cursor are in reverse video. Dataset text and lab
 only ever put in `rich.text.Text` / `Segment` objects, never parsed as markup, and control
 characters are drawn as stand-ins, so nothing in an item reaches the terminal as a command.
 
+A stored or pre-filled value is loaded as it is: spans with an unknown label or overlapping
+where the task forbids it are drawn (and flagged by the screen, through `problems`) until the
+annotator removes or relabels them; entries that cannot be drawn (outside the text, offsets
+that are not integers, a `text` that is not the text at the offsets) are held aside, flagged,
+and returned by `value` so they are never saved as they are; `backspace` drops them. An item
+whose text field is not a string takes no spans (as `labeltui validate` says).
+
 Label keys, `enter` and `ctrl+z` are not bound here: they bubble to the annotate screen, which
 calls `press_label` and `undo`.
 """
@@ -32,10 +39,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from labeltui.core.answer_check import missing_text, value_problems
 from labeltui.core.display import visible
 from labeltui.core.offsets import Wrapped
 from labeltui.core.schema import Task
-from labeltui.core.span_edit import Span, SpanEdit
+from labeltui.core.span_edit import Span, SpanEdit, split_entries
 from labeltui.ui.widgets.task_editor import TaskEditor
 
 PALETTE = ("green", "cyan", "magenta", "yellow", "blue", "red", "bright_green", "bright_cyan")
@@ -405,6 +413,10 @@ class SpanEditor(TaskEditor):
     def __init__(self, task: Task, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(task, id=id, classes=classes)
         self.state = SpanEdit("", tokenizer=task.tokenizer, allow_overlap=task.allow_overlap)
+        self.held: list[Any] = []
+        """Loaded entries that cannot be spans of this text, kept (flagged) until `backspace`."""
+        self.no_text: str | None = None
+        """Why this item takes no spans (its text field is not a string), else None."""
         self.label_colors = span_colors(task)
         self._span_styles: dict[tuple[str, int], Style] = {}
         self._goal_column: int | None = None
@@ -422,23 +434,31 @@ class SpanEditor(TaskEditor):
     # -- the contract -------------------------------------------------------------------------
 
     def set_value(self, value: Any) -> None:
-        text = self.item.text if self.item is not None and self.item.text is not None else ""
-        self.state, bad = SpanEdit.from_value(
-            text, value, tokenizer=self.task.tokenizer, allow_overlap=self.task.allow_overlap
+        item = self.item
+        self.no_text = None
+        if item is not None and self.schema is not None:
+            self.no_text = missing_text(self.schema, item.data)
+        text = item.text if item is not None and item.text is not None else ""
+        spans, self.held = split_entries(value, "" if self.no_text else text)
+        self.state = SpanEdit(
+            "" if self.no_text else text,
+            spans,
+            tokenizer=self.task.tokenizer,
+            allow_overlap=self.task.allow_overlap,
         )
         self._goal_column = None
-        if bad and self.is_attached:
-            self.notify(
-                f"{bad} stored span(s) of {self.task.name} do not fit this text and were left out.",
-                severity="warning",
-            )
         if self.is_mounted:
             self.view.rewrap()
             self.view.scroll_to(y=0, animate=False)
             self.after_move()
 
-    def value(self) -> list[dict[str, Any]]:
-        return self.state.value()
+    def value(self) -> list[Any]:
+        return [*self.state.value(), *self.held]
+
+    def problems(self) -> list[str]:
+        if self.no_text is not None:
+            return [f"{self.task.name}: spans refused: {self.no_text}"] if self.held else []
+        return value_problems(self.task, self.value(), self.state.text)
 
     def press_label(self, key: str) -> bool:
         label = self.task.label_for_key(key)
@@ -503,6 +523,16 @@ class SpanEditor(TaskEditor):
         self.after_move()
 
     def action_remove(self) -> None:
+        """Remove the span under the cursor; while entries that cannot be drawn are held
+        (flagged on screen), remove those first."""
+        if self.held:
+            n, self.held = len(self.held), []
+            self.state.message = f"Removed {n} stored span(s) that do not fit this text."
+            self.notify(self.state.message, timeout=3)
+            self.view.relabel()
+            self.notify_changed()
+            self.after_move()
+            return
         self._edited(self.state.remove())
 
     def action_boundary(self, edge: str, delta: int) -> None:
@@ -549,6 +579,9 @@ class SpanEditor(TaskEditor):
         """One line on what the keys would act on, with exact offsets."""
         state = self.state
         out = Text(no_wrap=True, overflow="ellipsis")
+        if self.no_text is not None:
+            out.append(f"{self.no_text}: skip it (ctrl+k)")
+            return out
         if self.item is None or not state.text:
             out.append("This item has no text to label.")
             return out

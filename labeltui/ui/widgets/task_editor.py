@@ -5,6 +5,9 @@ value is shown and edited. A printable key that the focused editor does not cons
 to the screen, which calls `press_label` on the editor whose task has that key (the focused one
 first). `enter` (save and advance), `ctrl+z` (undo) and the app keys are the screen's: an
 editor must let them bubble. `undo` lets `ctrl+z` undo edits on the item before it undoes saves.
+`problems` says what is wrong with the value the editor holds (a pre-filled unknown label,
+overlapping spans, a mark past the audio): the screen shows it, and the session refuses to save
+it until the annotator fixes it.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from typing import Any
 from textual.message import Message
 from textual.widget import Widget
 
+from labeltui.core.answer_check import value_problems
 from labeltui.core.items import Item
-from labeltui.core.schema import Task
+from labeltui.core.schema import Schema, Task
 
 
 class TaskEditor(Widget, can_focus=True):
@@ -35,6 +39,8 @@ class TaskEditor(Widget, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._schema_task = task
         self.item: Item | None = None
+        self.schema: Schema | None = None
+        """The whole schema (its text and audio fields), set by the screen."""
 
     @property
     def task(self) -> Task:  # type: ignore[override]
@@ -56,6 +62,11 @@ class TaskEditor(Widget, can_focus=True):
     def value(self) -> Any:  # pragma: no cover - abstract
         """The JSON value to store under `labels[task.name]` (FORMAT section 3)."""
         raise NotImplementedError
+
+    def problems(self) -> list[str]:
+        """What is wrong with the value this editor would save (plain sentences, FORMAT 3)."""
+        text = self.item.text if self.item is not None else None
+        return value_problems(self.task, self.value(), text)
 
     def press_label(self, key: str) -> bool:
         """A label key for this task was pressed; return True when it was used."""
