@@ -70,7 +70,7 @@ def review(
     Example: labeltui review tickets.ann.jsonl tickets.bob.jsonl --schema tickets.schema.yaml
     """
     from labeltui.commands.annotate import default_annotator
-    from labeltui.core.review import open_review
+    from labeltui.core.review import check_answers, open_review
     from labeltui.core.review_load import load_review
     from labeltui.core.schema import load_schema
     from labeltui.errors import LabeltuiError
@@ -87,6 +87,11 @@ def review(
         sort=sort,
         tolerance=tolerance,
     )
+    try:
+        check_answers(loaded)  # before "nothing to review": a bad file is an error either way
+    except BaseException:
+        loaded.close()
+        raise
     people = len(loaded.annotators)
     if not loaded.queue:
         loaded.close()

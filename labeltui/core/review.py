@@ -1,8 +1,14 @@
 """Review (adjudication): several annotators' answers side by side, and a gold file.
 
 Pure and UI-free. `review_load.load_review` reads and joins the annotators' files and builds
-the queue (scores: `review_compare`); `Review` walks the queue, writing the reviewer's answers
-to an `AnnotationStore` with `_from`: every annotator whose whole answer equals the saved labels.
+the queue (scores: `review_compare`); `check_answers` refuses files with an answer that does not
+fit the schema; `Review` walks the queue, writing the reviewer's answers to an `AnnotationStore`.
+
+Every gold line carries `_from` (possibly `[]`): that key is what marks it as a review's gold line
+rather than the same person's own annotation (FORMAT section 11), so the gold store replays only
+`_from` lines (`review=True`), and `annotate`, `agree`, `stats` and `export` tell them apart.
+`_from` lists every annotator whose whole answer equals the saved one exactly
+(`review_compare.norm`); a skipped item credits nobody.
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.answer_check import value_problems
+from labeltui.core.display import visible
 from labeltui.core.items import Item
 from labeltui.core.moving import Moving
-from labeltui.core.review_compare import majority, norm_labels
+from labeltui.core.review_compare import is_invalid, majority, norm_labels
 from labeltui.core.review_load import Loaded, ReviewItem
 from labeltui.core.schema import Schema
 from labeltui.core.store import AnnotationStore
@@ -94,9 +102,15 @@ class Review(Moving):
         return majority(self.schema, item.answers)
 
     def sources(self, labels: dict[str, Any], item: ReviewItem | None = None) -> list[str]:
-        """`_from`: the annotators whose whole answer equals `labels`, in annotator order."""
+        """`_from`: the annotators whose whole answer equals `labels`, in annotator order.
+
+        Equal means equal per task as `review_compare.norm` says; an answer that does not fit
+        its task equals nothing.
+        """
         item = item or self.item()
         wanted = norm_labels(self.schema, labels)
+        if any(is_invalid(n) for n in wanted):
+            return []
         return [a for a, normed in item.norms.items() if normed == wanted]
 
     # -- moving --------------------------------------------------------------------------------
@@ -127,10 +141,11 @@ class Review(Moving):
     def save(self, labels: dict[str, Any], status: str = "done") -> list[str]:
         """Write the gold line (on disk when this returns), go to the next unreviewed item.
 
-        Returns `_from`.
+        Returns `_from`, which every gold line carries: `[]` when nobody gave this answer, and
+        for a skip (a skipped item has no gold answer to credit anyone for).
         """
         item = self.item()
-        sources = self.sources(labels, item)
+        sources = self.sources(labels, item) if status == "done" else []
         elapsed = int((time.monotonic() - self.shown_at) * 1000)
         self.store.save(
             item.data, item.id, labels, status=status, ms=elapsed, extra={"_from": sources}
@@ -157,6 +172,36 @@ class Review(Moving):
         self.loaded.close()
 
 
+def check_answers(loaded: Loaded) -> None:
+    """Refuse the files when a current `done` answer does not fit its task (a wrong type, an
+    unknown label, a bad span or mark), naming the first such line, as `agree` does.
+
+    `load_review` keeps such an answer's form as `Invalid` (`review_compare.norm`), so this
+    walks memory only; the one line reported is read back to say what is wrong.
+    """
+    first: tuple[tuple[int, int], ReviewItem, str, int] | None = None
+    for item in loaded.items:
+        for annotator, normed in item.norms.items():
+            for i, value in enumerate(normed):
+                if is_invalid(value):
+                    ref = item.refs[annotator]
+                    place = (ref.file, ref.offset)
+                    if first is None or place < first[0]:
+                        first = (place, item, annotator, i)
+                    break
+    if first is None:
+        return
+    _, item, annotator, index = first
+    task = loaded.schema.tasks[index]
+    value = item.answers[annotator].get(task.name)
+    text = item.data.get(loaded.schema.text_field) if loaded.schema.text_field else None
+    problems = value_problems(task, value, text if isinstance(text, str) else None)
+    reason = problems[0] if problems else f"{task.name}: the value does not fit a {task.kind} task"
+    path, line = item.where(annotator)
+    who = visible(annotator).replace("\n", "⏎").replace("\t", "␉")
+    raise LabeltuiError(f"{who}'s answer does not fit the schema: {reason}", Path(path), line)
+
+
 def check_reviewer(name: str) -> None:
     if not name or any(c in name for c in "/\\\0") or name.strip() != name:
         raise LabeltuiError(
@@ -167,8 +212,10 @@ def check_reviewer(name: str) -> None:
 def open_review(
     loaded: Loaded, paths: list[str | Path], reviewer: str, out: str | Path | None = None
 ) -> Review:
-    """Open the gold file (append, lock, replay) and resume at the first unreviewed item."""
+    """Open the gold file (append, lock, replay its `_from` lines by `reviewer`) and resume
+    at the first unreviewed item."""
     try:
+        check_answers(loaded)
         check_reviewer(reviewer)
     except LabeltuiError:
         loaded.close()
@@ -182,7 +229,7 @@ def open_review(
                 "the gold file is also one of the files under review; pass another --out", out_path
             )
     try:
-        store = AnnotationStore(out_path, reviewer)
+        store = AnnotationStore(out_path, reviewer, review=True)
     except BaseException:
         loaded.close()
         raise

@@ -9,14 +9,26 @@ An item's disagreement score is in [0, 1]: the mean over the schema's tasks of
 
 F1 of two answers is 2·matches / (|A| + |B|), and 1 when both are empty. An item with fewer
 than two answers scores 0.
+
+`norm` gives the form two answers are compared in, and `_from` credits an annotator exactly when
+every task's form equals the saved answer's: `choice` the label (null and a missing task are the
+same); `multi_choice` the set of labels (the format keeps them in schema order, so order says
+nothing); `spans` the sorted (start, end, label) triples, repeats kept (`text` follows from the
+offsets); `audio_marks` the sorted (start, end, label) triples in seconds rounded to the
+millisecond (the format's precision), repeats kept. A value that does not fit its task (wrong
+type, unknown label, a span that is not `0 <= start < end` integers, a mark that is not
+`0 <= start <= end <= MAX_SECONDS` seconds) has the form `Invalid`: review refuses such a file
+(`core.review.check_answers`) and never credits it.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from itertools import combinations
 from typing import Any
 
+from labeltui.core.answer_check import MAX_SECONDS
 from labeltui.core.schema import Schema, Task
 
 DEFAULT_TOLERANCE = 0.5
@@ -24,28 +36,72 @@ DEFAULT_TOLERANCE = 0.5
 EPS = 1e-9
 
 
+class Invalid(tuple):
+    """The form of a value that does not fit its task (see the module docstring).
+
+    An empty tuple, so that scores and the panel can still be computed before the load is
+    refused; `is_invalid` tells it apart from a real empty answer.
+    """
+
+    __slots__ = ()
+
+
+INVALID = Invalid()
+
+
+def is_invalid(normed: Any) -> bool:
+    return type(normed) is Invalid
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+_ORDERS: dict[int, tuple[Task, dict[str, int]]] = {}
+
+
+def _order(task: Task) -> dict[str, int]:
+    """Label name -> schema position, built once per task (a taxonomy may have thousands)."""
+    known = _ORDERS.get(id(task))
+    if known is None or known[0] is not task:
+        known = _ORDERS[id(task)] = (task, {n: i for i, n in enumerate(task.label_names)})
+    return known[1]
+
+
 def norm(task: Task, value: Any) -> Any:
-    """A hashable form of one task's value, equal exactly when the answers mean the same."""
+    """A hashable form of one task's value, equal exactly when the answers are the same."""
+    names = _order(task)
     if task.kind == "choice":
-        return value if isinstance(value, str) else None
-    items = value if isinstance(value, list) else []
+        if value is None:
+            return None
+        return value if isinstance(value, str) and value in names else INVALID
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        return INVALID
     if task.kind == "multi_choice":
-        order = {name: i for i, name in enumerate(task.label_names)}
-        names = {v for v in items if isinstance(v, str)}
-        return tuple(sorted(names, key=lambda n: (order.get(n, len(order)), n)))
-    out = set()
-    for entry in items:
-        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
-            continue
-        start, end = entry.get("start"), entry.get("end")
-        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (start, end)):
-            continue
+        if not all(isinstance(v, str) and v in names for v in value):
+            return INVALID
+        if len(set(value)) != len(value):
+            return INVALID
+        return tuple(sorted(value, key=names.__getitem__))
+    out: list[tuple[float, float, str]] = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            return INVALID
+        label: Any = entry.get("label")
+        start: Any = entry.get("start")
+        end: Any = entry.get("end")
+        if not isinstance(label, str) or label not in names:
+            return INVALID
         if task.kind == "spans":
-            if isinstance(start, int) and isinstance(end, int):
-                out.add((start, end, entry["label"]))
+            if type(start) is not int or type(end) is not int or not 0 <= start < end:
+                return INVALID
+            out.append((start, end, label))
         else:
-            lo, hi = sorted((round(float(start), 3) + 0.0, round(float(end), 3) + 0.0))
-            out.add((lo, hi, entry["label"]))
+            if not _number(start) or not _number(end) or not 0 <= start <= end <= MAX_SECONDS:
+                return INVALID
+            out.append((round(float(start), 3) + 0.0, round(float(end), 3) + 0.0, label))
     return tuple(sorted(out))
 
 

@@ -128,8 +128,8 @@ def test_a_task_other_than_events(tmp_path):
     [
         ("0.5\t1\tok\nabc\t2\tbad\n", 2, "the start time 'abc' is not a number"),
         ("0.5\t1\tok\n1\t2s\tbad\n", 2, "the end time '2s' is not a number"),
-        ("0.5\t1\tok\n\n1\tnan\tx\n", 3, "the end time 'nan' is not a finite number"),
-        ("2\t1\tbackwards\n", 1, "the label ends (1) before it starts (2)"),
+        ("0.5\t1\tok\n\n1\tnan\tx\n", 3, "the end time is nan; a time must be"),
+        ("2\t1\tbackwards\n", 1, "the label ends at 1, before it starts at 2"),
         ("just some text\n", 1, "expected start<TAB>end<TAB>label"),
     ],
 )

@@ -238,7 +238,7 @@ TIER = '    item [1]:\n        class = "IntervalTier"\n        name = "w"\n     
             HEAD + "tiers? <exists>\nsize = 1\n" + TIER + "xmax = 2\nintervals: size = 1\n"
             'intervals [1]:\nxmin = 1\nxmax = 0.5\ntext = "a"\n',
             16,
-            "interval 1 ends before it starts",
+            "interval 1 ends at 0.5, before it starts at 1",
         ),
     ],
 )

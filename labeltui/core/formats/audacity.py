@@ -4,7 +4,8 @@ Read: one item per file. A point label has `end == start`. Labels may overlap an
 line that starts with `\\` holds the frequency range of the label before it (a spectral
 selection): it is read and ignored. Blank lines are ignored; a missing label text is the empty
 label; a decimal comma (written by Audacity in some locales) is read as a point. Times are
-rounded to milliseconds (FORMAT section 3).
+rounded to milliseconds (FORMAT section 3) and must be from 0 to `MAX_SECONDS` (as for
+TextGrid): a negative, infinite, NaN or huge time is refused with its line.
 
 Write: one file per audio item, the marks of one task, sorted, times with six decimals as
 Audacity writes them; tabs and line breaks inside a label become spaces (they would break the
@@ -13,7 +14,6 @@ line).
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from labeltui.core.formats.current import Entry
 from labeltui.core.formats.files import read_bytes
 from labeltui.core.formats.options import ExportJob, ImportOptions
+from labeltui.core.formats.textgrid import TIME_RULE, time_problem
 from labeltui.core.formats.values import mark, sort_marks, stored_marks
 from labeltui.errors import LabeltuiError
 
@@ -48,7 +49,9 @@ def read(path: Path, opts: ImportOptions) -> list[dict[str, Any]]:
         end = _seconds(cells[1], "end", path, number)
         if end < start:
             raise LabeltuiError(
-                f"the label ends ({cells[1]}) before it starts ({cells[0]})", path, number
+                f"the label ends at {cells[1].strip()}, before it starts at {cells[0].strip()}",
+                path,
+                number,
             )
         marks.append(mark(start, end, "\t".join(cells[2:])))
     return [{opts.audio_field: opts.audio, "labels": {opts.task: sort_marks(marks)}}]
@@ -60,8 +63,8 @@ def _seconds(cell: str, what: str, path: Path, line: int) -> float:
         value = float(raw.replace(",", ".") if "." not in raw else raw)
     except ValueError:
         raise LabeltuiError(f"the {what} time {raw!r} is not a number", path, line) from None
-    if not math.isfinite(value):
-        raise LabeltuiError(f"the {what} time {raw!r} is not a finite number", path, line)
+    if time_problem(value):
+        raise LabeltuiError(f"the {what} time is {raw}; {TIME_RULE}", path, line)
     return value
 
 

@@ -12,7 +12,9 @@ One item per file: each tier becomes a task named as the tier (tiers with the sa
 merged into one task; an unnamed tier is called `tier N`). An interval tier gives marks with
 `start < end`, leaving out intervals whose text is empty or blank; a point tier gives marks with
 `end == start`. Times are rounded to milliseconds (FORMAT section 3), so a mark shorter than
-half a millisecond becomes a point. The item also records the grid's `xmax` (in ms) as
+half a millisecond becomes a point. Every time must be a number of seconds from 0 to
+`MAX_SECONDS` (`inf`, `nan`, negative or huge times are refused with their line), and no grid,
+tier or interval may end before it starts. The item also records the grid's `xmax` (in ms) as
 `duration`, so that an export covers the same time range.
 
 Write (one file per audio item): the long text format in UTF-8, `\\n` line ends. Per task, an
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.answer_check import MAX_SECONDS
 from labeltui.core.formats.current import Entry
 from labeltui.core.formats.files import read_bytes
 from labeltui.core.formats.options import ExportJob, ImportOptions
@@ -44,6 +47,18 @@ EXTRA_TIERS = "extra tiers for overlapping marks"
 BLANK = "interval marks with an empty label written as gaps (they do not import back)"
 HEADERS = ("ooTextFile", "ooTextFile short")
 NO_RANGE = "items with no marks and no known duration skipped"
+
+TIME_RULE = f"a time must be a number of seconds from 0 to {MAX_SECONDS:.0f} (about 115 days)"
+"""Imported times (TextGrid and Audacity) stay within 0..`MAX_SECONDS` (10^7 s), the bound every
+stored mark keeps (`answer_check`): no recording is longer, and a larger time (or a negative,
+infinite or NaN one) is a broken or hostile file that would overflow the audio editor's
+arithmetic."""
+
+
+def time_problem(seconds: float) -> bool:
+    """Whether a time read from a file is outside 0..`MAX_SECONDS` (NaN and infinities too)."""
+    return not 0 <= seconds <= MAX_SECONDS
+
 
 Layer = list[dict[str, Any]]
 """Marks of one tier, sorted, none overlapping."""
@@ -100,7 +115,7 @@ _TOKEN = re.compile(
     (?P<space>\s+)
   | (?P<text>"(?:[^"]|"")*")
   | (?P<flag><[A-Za-z]+>)
-  | (?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?![\w.])
+  | (?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?i:inf(?:inity)?|nan))(?![\w.])
   | (?P<skip>\[[^\]\n]*\]|![^\n]*|[A-Za-z_][\w?]*|[=:])
     """,
     re.VERBOSE,
@@ -159,18 +174,32 @@ class _Reader:
     def text(self, what: str) -> str:
         return self.take("text", what).value
 
-    def number(self, what: str) -> float:
-        value = float(self.take("number", what).value)
-        if not math.isfinite(value):
+    def number(self, what: str) -> tuple[float, str]:
+        """A number token: its value and its text as the file writes it (for messages)."""
+        tok = self.take("number", what)
+        return float(tok.value), tok.value
+
+    def time(self, what: str) -> float:
+        """A time in seconds, within `TIME_LIMITS`."""
+        value, raw = self.number(what)
+        if time_problem(value):
             self.pos -= 1
-            raise self.fail(f"{what} must be a finite number")
+            raise self.fail(f"{what} is {raw}; {TIME_RULE}")
         return value
 
-    def count(self, what: str) -> int:
-        value = self.number(what)
-        if value < 0 or not value.is_integer():
+    def span(self, what: str, start_what: str, end_what: str) -> tuple[float, float]:
+        """Two times that must not go backwards (a grid's, tier's or interval's xmin, xmax)."""
+        start, end = self.time(start_what), self.time(end_what)
+        if end < start:
             self.pos -= 1
-            raise self.fail(f"{what} must be a whole number")
+            raise self.fail(f"{what} ends at {_num(end)}, before it starts at {_num(start)}")
+        return start, end
+
+    def count(self, what: str) -> int:
+        value, raw = self.number(what)
+        if not math.isfinite(value) or value < 0 or not value.is_integer():
+            self.pos -= 1
+            raise self.fail(f"{what} must be a whole number, not {raw}")
         return int(value)
 
     def grid(self) -> TextGrid:
@@ -182,7 +211,7 @@ class _Reader:
         if self.text('Object class = "TextGrid"') != "TextGrid":
             self.pos -= 1
             raise self.fail('not a TextGrid: expected Object class = "TextGrid"')
-        xmin, xmax = self.number("the grid's xmin"), self.number("the grid's xmax")
+        xmin, xmax = self.span("the grid", "the grid's xmin", "the grid's xmax")
         flag = self.take("flag", "tiers? <exists>").value
         if flag not in ("<exists>", "<absent>"):
             self.pos -= 1
@@ -200,21 +229,21 @@ class _Reader:
             raise self.fail(f'tier {index}: unknown class "{kind}" (IntervalTier or TextTier)')
         name = self.text(f"tier {index}'s name") or f"tier {index}"
         tier = Tier(
-            kind, name, self.number(f"tier {name!r} xmin"), self.number(f"tier {name!r} xmax")
+            kind, name, *self.span(f"tier {name!r}", f"tier {name!r} xmin", f"tier {name!r} xmax")
         )
         size = self.count(
             f"tier {name!r}: the number of {'intervals' if kind == 'IntervalTier' else 'points'}"
         )
         for i in range(1, size + 1):
             if kind == "IntervalTier":
-                start = self.number(f"tier {name!r}: interval {i}'s xmin")
-                end = self.number(f"tier {name!r}: interval {i}'s xmax")
-                if end < start:
-                    self.pos -= 1
-                    raise self.fail(f"tier {name!r}: interval {i} ends before it starts")
+                start, end = self.span(
+                    f"tier {name!r}: interval {i}",
+                    f"tier {name!r}: interval {i}'s xmin",
+                    f"tier {name!r}: interval {i}'s xmax",
+                )
                 tier.items.append((start, end, self.text(f"tier {name!r}: interval {i}'s text")))
             else:
-                time = self.number(f"tier {name!r}: point {i}'s time")
+                time = self.time(f"tier {name!r}: point {i}'s time")
                 tier.items.append((time, time, self.text(f"tier {name!r}: point {i}'s mark")))
         return tier
 

@@ -52,6 +52,12 @@ _ACCEPT = [
 ]
 
 
+def from_text(sources: list[str]) -> str:
+    """`_from` as the status line and the save message both show it: the names, or `[]
+    (edited)` when no annotator gave the answer (the same words as the file, `"_from": []`)."""
+    return ", ".join(map(visible, sources)) if sources else "[] (edited)"
+
+
 class ReviewScreen(LabellingScreen):
     """Shows the review's current item and writes the reviewer's answers to the gold file."""
 
@@ -140,8 +146,7 @@ class ReviewScreen(LabellingScreen):
             status.append(f"  take whose answer? press 1–{count} (other keys cancel)", style="bold")
         else:
             sources = review.sources(self.labels())
-            status.append("  enter saves _from: ")
-            status.append(", ".join(map(visible, sources)) if sources else "[] (edited)")
+            status.append(f"  enter saves _from: {from_text(sources)}")
         status.append(f"  · saved {review.saves}", style="dim")
         status.append(f"  · reviewer {visible(review.store.annotator)}", style="dim")
         self.status_line.update(status)
@@ -207,9 +212,10 @@ class ReviewScreen(LabellingScreen):
         return self.review.save(self.labels(), status=status)
 
     def saved(self, status: str, sources: list[str], moved: bool) -> None:
-        shown = ", ".join(map(visible, sources)) if sources else "nobody (edited)"
-        verb = "Saved" if status == "done" else "Skipped"
-        message = f"{verb}; _from: {shown}."
+        if status == "done":
+            message = f"Saved; _from: {from_text(sources)}."
+        else:
+            message = "Skipped; _from: [] (a skip credits nobody)."
         if self.review.remaining() == 0:
             message += " Every item in the queue is reviewed (ctrl+q quits)."
         self.notify(message, timeout=3)
