@@ -30,7 +30,8 @@ Piece = tuple[int, int, str, int, int]
 def _line_offsets(pieces: list[Piece], lines: dict[int, int]) -> list[int]:
     """For each piece, the number of lines before it in its file: the lines of the pieces
     before it (pieces are numbered in file order; `lines` holds the pieces read)."""
-    offsets, seen = [], {}
+    offsets: list[int] = []
+    seen: dict[int, int] = {}
     for index, file_index, *_ in pieces:
         offsets.append(seen.get(file_index, 0))
         seen[file_index] = offsets[-1] + lines.get(index, 0)
@@ -45,7 +46,7 @@ def _raise_first_error(results: list[dict], pieces: list[Piece]) -> None:
         return
     message, path, line, index = min(errors, key=lambda e: -1 if e[3] is None else e[3])
     if line is not None and index is not None:
-        lines = {}
+        lines: dict[int, int] = {}
         for result in results:
             lines.update(result.get("lines") or {})
             for piece_index, _, data in result.get("pieces", ()):
@@ -71,15 +72,17 @@ def merge(names: list[str], results: list[dict], pieces: list[Piece]) -> Annotat
     if len(results) == 1:  # one reader: its codes are the final ones
         only = results[0]
         annotators, items = only["annotators"], id_groups[0].table_ids()
-        task_values = {name: only["tasks"][name] for name in order}
-        ann_maps = item_maps = [None]
+        task_values: dict[str, list[Any]] = {name: only["tasks"][name] for name in order}
+        ann_maps: list[np.ndarray | None] = [None]
+        item_maps: list[np.ndarray | None] = [None]
         value_maps: list[dict[str, np.ndarray]] = [{}]
     else:
         ann_vocab = Vocab()
         raw_ann = [ann_vocab.code_all(r["annotators"]) for r in results]
         annotators, ann_renumber = ann_vocab.finish()
         ann_maps = [ann_renumber[m] for m in raw_ann]
-        items, item_maps = merge_ids(id_groups)
+        items, merged_maps = merge_ids(id_groups)
+        item_maps = list(merged_maps)
         task_index: dict[str, dict[Any, int]] = {name: {} for name in order}
         task_values = {name: [] for name in order}
         value_maps = [
@@ -92,6 +95,7 @@ def merge(names: list[str], results: list[dict], pieces: list[Piece]) -> Annotat
     ann_parts, item_parts, done_parts, file_parts, line_parts = [], [], [], [], []
     task_parts: dict[str, list[np.ndarray]] = {name: [] for name in order}
     for index, entry in enumerate(by_piece):
+        assert entry is not None
         k, file_index, data = entry
         n = len(data["ann"])
         ann_map, item_map = ann_maps[k], item_maps[k]

@@ -36,7 +36,7 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain, pairwise, repeat
 from operator import countOf, itemgetter
 from pathlib import Path
@@ -62,7 +62,7 @@ try:  # measured ~5x faster per line than json.loads (README, benchmarks/agree.p
         raise ImportError
     import orjson
 
-    _fast_loads = orjson.loads
+    _fast_loads: Callable[..., Any] = orjson.loads
 except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
     _fast_loads = parse_line
 
@@ -315,7 +315,10 @@ class _Worker:
         return vocab.code_all(list(map(_dict_item, labels, repeat(name))))
 
     def _careful(self, lines: list[bytes], first_line: int, bom: bool = False) -> dict:
-        ann, item, done, numbers = [], [], [], []
+        ann: list[int] = []
+        item: list[str] = []
+        done: list[bool] = []
+        numbers: list[int] = []
         values: dict[str, list[int]] = {}
         for offset, raw in enumerate(lines):
             number = first_line + offset
@@ -493,12 +496,12 @@ def _concat(blocks: list[dict]) -> dict:
     names: dict[str, None] = {}
     for block in blocks:
         names.update(dict.fromkeys(block["tasks"]))
-    out = {
+    out: dict[str, Any] = {
         "ann": join([b["ann"] for b in blocks], np.int32),
         "done": join([b["done"] for b in blocks], bool),
         "line": join([b["line"] for b in blocks], np.int32),
     }
-    tasks = {}
+    tasks: dict[str, np.ndarray] = {}
     for name in names:
         parts = []
         for block in blocks:

@@ -44,7 +44,9 @@ class ItemIds(Sequence[str]):
         lens: np.ndarray | None = None,
         ids: list[str] | None = None,
     ) -> None:
-        self._words, self._lens, self._list = words, lens, ids
+        self._words: Any = words
+        self._lens: Any = lens
+        self._list = ids
 
     def __len__(self) -> int:
         return len(self._list) if self._list is not None else len(self._lens)
@@ -172,7 +174,7 @@ def group_rows(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     new = np.empty(n, dtype=bool)
     new[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    inverse = np.empty(n, dtype=np.int32)
+    inverse: np.ndarray = np.empty(n, dtype=np.int32)
     inverse[order] = np.cumsum(new, dtype=np.int32) - 1
     first = order[new]
     if k > 1 and not bool((words == words[first][inverse]).all()):
@@ -211,7 +213,10 @@ class IdGroups:
     ids: list[str] | None = None
 
     def __len__(self) -> int:
-        return len(self.ids) if self.ids is not None else len(self.lens)
+        if self.ids is not None:
+            return len(self.ids)
+        assert self.lens is not None
+        return len(self.lens)
 
     def as_list(self) -> list[str]:
         if self.ids is not None:
@@ -269,8 +274,9 @@ class IdCollector:
         if all(keys is not None for _, keys in chunks):
             if not chunks:
                 return IdGroups(ids=[]), np.zeros(0, dtype=np.int32)
-            words = _stack([keys[0] for _, keys in chunks])
-            lens = np.concatenate([keys[1] for _, keys in chunks])
+            keyed = [keys for _, keys in chunks if keys is not None]
+            words = _stack([keys[0] for keys in keyed])
+            lens = np.concatenate([keys[1] for keys in keyed])
             first, inverse = group_rows(words)
             return IdGroups(words[first], lens[first]), inverse
         ids: list[str] = []
@@ -297,8 +303,8 @@ def merge_ids(groups: list[IdGroups]) -> tuple[ItemIds, list[np.ndarray]]:
     """One numbering of several readers' distinct ids: (all distinct ids, each reader's map)."""
     bounds = np.cumsum([0, *map(len, groups)]).tolist()
     if all(g.ids is None for g in groups):
-        words = _stack([g.words for g in groups])
-        lens = np.concatenate([g.lens for g in groups])
+        words = _stack([g.words for g in groups if g.words is not None])
+        lens = np.concatenate([g.lens for g in groups if g.lens is not None])
         first, inverse = group_rows(words)
         ids = ItemIds(words[first], lens[first])
     else:
@@ -365,11 +371,12 @@ class Vocab:
             self.index[("\0object", code)] = code
             self.objects[code] = value
             return code
-        code = self.index.get(key)
-        if code is None:
-            code = self.index[key] = next(self.counter)
-            if type(value) is not str:
-                self.objects[code] = value
+        known = self.index.get(key)
+        if known is not None:
+            return known
+        code = self.index[key] = next(self.counter)
+        if type(value) is not str:
+            self.objects[code] = value
         return code
 
     def finish(self) -> tuple[list[Any], np.ndarray]:

@@ -31,6 +31,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from labeltui.core.ids import BadId, item_id
 from labeltui.core.items import Item
@@ -92,10 +93,10 @@ class _Seen:
         """Hash -> the later items that have it with another id (a 64-bit collision: rare)."""
         self.flushed = 0
         """Items `order` covers: the first `flushed` ones."""
-        self.order = None  # NumPy array of item indices, sorted by their hashes
+        self.order: Any = None  # NumPy array of item indices, sorted by their hashes
         self.sorted_view: memoryview | None = None
         """`order` as a memoryview: indexing it from Python is cheap (`bisect` looks it up)."""
-        self.filtered = None  # sorted NumPy int64 array: older hashes that `where` filtered out
+        self.filtered: Any = None  # sorted NumPy int64: older hashes that `where` filtered out
 
     def candidates(self, h: int, hashes: array) -> list[int]:
         """The indices of the items (among `hashes`) whose id has hash `h`."""
@@ -410,7 +411,7 @@ class DatasetIndex:
                 self._apply_order(self.sort.order(self._sort_values))
             self.complete = True
 
-    def _apply_order(self, order) -> None:  # type: ignore[no-untyped-def]
+    def _apply_order(self, order: Any) -> None:
         """Reorder the per-item arrays by a permutation (a sorted session)."""
         import numpy as np
 
@@ -521,7 +522,7 @@ class DatasetIndex:
             start = end
         return int(counts[hit].sum())
 
-    def hashes(self):  # type: ignore[no-untyped-def]
+    def hashes(self) -> Any:
         """A copy of the id hashes of the items indexed so far, as a NumPy array."""
         import numpy as np
 

@@ -26,7 +26,7 @@ import math
 import os
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ try:  # optional: much faster per line than json.loads (as in annotation_read.py
         raise ImportError
     import orjson
 
-    _fast_loads = orjson.loads
+    _fast_loads: Callable[..., Any] = orjson.loads
 except ImportError:
     _fast_loads = parse_line
 
@@ -123,9 +123,9 @@ class LabelStats:
             who = self.annotators.get(pseudo)
             if who is None:
                 who = self.annotators[pseudo] = _Annotator(pseudo, True)
-            ident = self._item_id(obj)
-            if ident not in who.items:  # the first line of an item wins (FORMAT section 1)
-                who.items[ident] = (True, None, self._compact(labels))
+            first = self._item_id(obj)
+            if first not in who.items:  # the first line of an item wins (FORMAT section 1)
+                who.items[first] = (True, None, self._compact(labels))
             return
         if type(name) is not str or not name:
             raise _LineError("'_annotator' must be a non-empty string")
@@ -135,7 +135,7 @@ class LabelStats:
         who = self.annotators.get(name)
         if who is None:
             who = self.annotators[name] = _Annotator(name, False, gold)
-        ident = obj.get("_id")
+        ident: Any = obj.get("_id")
         if type(ident) is not str:
             if type(ident) is int:
                 ident = str(ident)
@@ -147,7 +147,7 @@ class LabelStats:
         done = _STATUS.get(status) if type(status) is str else None
         if done is None:
             raise _LineError(f'\'_status\' must be "done" or "skipped", not {_show(status)}')
-        ms = obj.get("_ms")
+        ms: Any = obj.get("_ms")
         if type(ms) in _NUMBER and math.isfinite(ms) and ms >= 0:
             who.ms_total += ms
         else:
@@ -211,6 +211,7 @@ class LabelStats:
             raise _LineError(f"task {task!r} ({kind}): expected a list, found {_show(value)}")
         if not value:
             return ()
+        key: Any
         if kind == "multi_choice":
             if not all(type(v) is str for v in value):
                 raise _LineError(f"task {task!r} (multi_choice): expected a list of label "
@@ -249,8 +250,8 @@ class LabelStats:
             done_ms: list[float] = []
             values: list[tuple[Any, ...]] = []
             skipped = 0
-            for done, ms, vals in who.items.values():
-                if not done:
+            for is_done, ms, vals in who.items.values():
+                if not is_done:
                     skipped += 1
                     continue
                 values.append(vals)
@@ -293,6 +294,7 @@ class LabelStats:
             )
             labels: Counter[str] = Counter()
             blank = 0
+            value: Any
             for value, n in per_value.items():
                 if value is None or value is _ABSENT or value == () or value == "":
                     blank += n

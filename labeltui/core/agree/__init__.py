@@ -247,7 +247,8 @@ def _multi_stats(
             mean = np.where(defined, stack, 0.0).sum(axis=0) / defined.sum(axis=0)
         out[key] = np.where(defined.any(axis=0), mean, np.nan)
         for label, values in per_label.items():
-            out[("per_label", label, *key)] = values[key]
+            per_key = ("per_label", label, *key)
+            out[per_key] = values[key]
     if not per_label:
         out = {
             (k,): np.full(W.shape[0], np.nan)

@@ -177,7 +177,8 @@ def _is_span(v: dict) -> bool:
 
 
 def _is_mark(v: dict) -> bool:
-    start, end = v.get("start"), v.get("end")
+    start: Any = v.get("start")
+    end: Any = v.get("end")
     return (
         "text" not in v
         and type(start) in (int, float)

@@ -122,7 +122,7 @@ def disagreements(
     out = []
     for k in order.tolist():
         row = int(rows[k])
-        values = {}
+        values: dict[str, Any] = {}
         for col, who in enumerate(data.annotators):
             cell = int(data.matrix[row, col])
             if cell < 0:

@@ -107,7 +107,9 @@ def stored_marks(value: Any, task: str, path: Path, line: int) -> list[dict[str,
         what = f"mark {number} of task {task!r}"
         if not isinstance(entry, dict):
             raise LabeltuiError(f"{what} must be an object {{start, end, label}}", path, line)
-        start, end, label = entry.get("start"), entry.get("end"), entry.get("label")
+        start: Any = entry.get("start")
+        end: Any = entry.get("end")
+        label = entry.get("label")
         for name, t in (("start", start), ("end", end)):
             if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
                 raise LabeltuiError(f"{what}: '{name}' must be a number of seconds", path, line)
