@@ -149,7 +149,7 @@ def parsers(path: Path, n: int = 200_000) -> None:
 PHASES = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from labeltui.core import annotation_read
+from labeltui.core.agree.reading import read as annotation_read
 import labeltui.core.agree as agree
 t1 = time.perf_counter()
 one = annotation_read.read_annotation_files(sys.argv[1:2], workers=1)

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from agree_helpers import line
 
-from labeltui.core import annotation_read as ar
-from labeltui.core import annotation_table as at
-from labeltui.core import reader_fork
 from labeltui.core.agree import agree_files
+from labeltui.core.agree.reading import fork as reader_fork
+from labeltui.core.agree.reading import read as ar
+from labeltui.core.agree.reading import table as at
 from labeltui.errors import LabeltuiError
 
 
@@ -81,7 +81,7 @@ def test_forked_pieces_small_reads_listed_ids_and_careful_path_all_agree(two_fil
     assert len(expected) > 4000 and serial.item_ids.keyed
     monkeypatch.setattr(ar, "MIN_PIECE_BYTES", 1000)  # several pieces per file, read by forks
     pieces = ar._split([str(one), str(two)], [one.stat().st_size, two.stat().st_size], 3)
-    assert len(pieces) == 6 and all(p[3] < p[4] for p in pieces)
+    assert len(pieces) == 6 and all(p.start < p.end for p in pieces)
     parallel = ar.read_annotation_files([one, two], workers=3, parallel_bytes=0)
     assert records(parallel) == expected
     assert table_summary(parallel) == table_summary(serial)
@@ -159,8 +159,8 @@ def test_a_failing_reader_process_is_one_error_not_a_hang():
     def boom(_):
         raise RuntimeError("disk on fire")
 
-    result = reader_fork.collect(reader_fork.fork(boom, None))
-    assert "disk on fire" in result["error"][0]
+    with pytest.raises(LabeltuiError, match=r"reading failed: RuntimeError\(.disk on fire"):
+        reader_fork.collect(reader_fork.fork(boom, None))
     with pytest.raises(LabeltuiError, match="reader process failed"):
         reader_fork.collect(reader_fork.fork(lambda _: os._exit(3), None))
 

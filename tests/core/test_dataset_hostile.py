@@ -16,9 +16,9 @@ from unittest import mock
 
 import pytest
 
-from labeltui.core import annotation_read as ar
 from labeltui.core import dataset as dataset_module
 from labeltui.core import jsonl
+from labeltui.core.agree.reading import read as ar
 from labeltui.core.dataset import DatasetIndex, id_hash
 from labeltui.core.ids import content_hash
 from labeltui.errors import LabeltuiError

@@ -1,9 +1,10 @@
 """One task's current labels as an item x annotator matrix of integer codes.
 
-The kind of a task comes from the schema when one is given, else from its values: label names
-(or null) make a `choice` task, lists of label names a `multi_choice` task, lists of
-`{start, end, label, text}` a `spans` task and lists of `{start, end, label}` an `audio_marks`
-task. A value that does not fit the kind is an error naming its file and line.
+The kind of a task comes from the schema when one is given, else from its values
+(`jsonl.value_kind`, the rule every reader shares): label names (or null) make a `choice` task,
+lists of label names a `multi_choice` task, lists of `{start, end, label, text}` a `spans` task
+and lists of `{start, end, label}` an `audio_marks` task. A value that does not fit the kind is
+an error naming its file and line.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from labeltui.core.annotation_table import AnnotationTable
+from labeltui.core.agree.reading.table import AnnotationTable
+from labeltui.core.jsonl import KINDS, value_kind
 from labeltui.errors import LabeltuiError
 
-KINDS = ("choice", "multi_choice", "spans", "audio_marks")
 _WHAT = {
     "choice": "a label name or null",
     "multi_choice": "a list of label names",
@@ -144,21 +145,18 @@ def _infer(classes: list[str]) -> str:
 
 
 def _classify(value: Any) -> str:
-    if type(value) is str:
-        return "choice"
-    if type(value) is not list:
+    """The kind a value shows (`jsonl.value_kind`), "empty" for [], "bad" for a value that
+    shows no kind or is not a valid value of its kind."""
+    kind = value_kind(value)
+    if kind is None:
+        return "empty" if type(value) is list and not value else "bad"
+    if kind == "multi_choice" and len(set(value)) != len(value):
         return "bad"
-    if not value:
-        return "empty"
-    if all(type(v) is str for v in value):
-        return "multi_choice" if len(set(value)) == len(value) else "bad"
-    if not all(type(v) is dict for v in value):
+    if kind == "spans" and not all(map(_is_span, value)):
         return "bad"
-    if all(_is_span(v) for v in value):
-        return "spans"
-    if all(_is_mark(v) for v in value):
-        return "audio_marks"
-    return "bad"
+    if kind == "audio_marks" and not all(map(_is_mark, value)):
+        return "bad"
+    return kind
 
 
 def _is_int(x: Any) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from labeltui.core.agree import TaskResult, binary_patterns, membership
+from labeltui.core.agree.analyze import TaskResult, binary_patterns, membership
 from labeltui.core.agree.kappa import confusion, fleiss_kappa, item_agreement
 from labeltui.core.agree.patterns import Patterns
 

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.jsonl import value_kind
 from labeltui.core.store import META_KEYS
 from labeltui.errors import LabeltuiError
 
@@ -124,17 +125,11 @@ def stored_marks(value: Any, task: str, path: Path, line: int) -> list[dict[str,
 def kind_of(value: Any) -> str | None:
     """`spans`, `audio_marks` or None: what a stored value looks like, for files without a schema.
 
-    Spans always carry `text` (FORMAT section 3) and marks never do; an empty list says nothing.
+    The shared inference (`jsonl.value_kind`): spans always carry `text` (FORMAT section 3) and
+    marks never do; an empty list says nothing.
     """
-    if not isinstance(value, list) or not value:
-        return None
-    if not all(isinstance(e, dict) and "start" in e and "label" in e for e in value):
-        return None
-    if all("text" in e for e in value):
-        return "spans"
-    if not any("text" in e for e in value):
-        return "audio_marks"
-    return None
+    kind = value_kind(value)
+    return kind if kind in ("spans", "audio_marks") else None
 
 
 def with_labels(obj: dict[str, Any], consumed: str | None, task: str, value: Any) -> dict[str, Any]:

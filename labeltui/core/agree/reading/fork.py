@@ -1,17 +1,25 @@
 """Run a function in a forked child process and get its result back, arrays uncopied.
 
-The annotation reader uses one process per core for big inputs. `multiprocessing` would pickle
-the result through a pipe (the child waits until the parent reads it, and every array is
-copied twice); here the child writes its result into an anonymous in-memory file and the
-parent maps the arrays straight from it.
+The annotation reader (read.py) uses one process per core for big inputs. `multiprocessing`
+would pickle the result through a pipe (the child waits until the parent reads it, and every
+array is copied twice); here the child writes its result into an anonymous in-memory file and
+the parent maps the arrays straight from it.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from labeltui.errors import LabeltuiError
+
+
+@dataclass(frozen=True, slots=True)
+class ChildFailed:
+    """What a child sends back when its function raised: `collect` turns it into an error."""
+
+    reason: str
 
 
 def fork(function: Any, argument: Any) -> tuple[int, int]:
@@ -35,7 +43,7 @@ def fork(function: Any, argument: Any) -> tuple[int, int]:
             try:
                 result = function(argument)
             except BaseException as exc:
-                result = {"error": (f"reading failed: {exc!r}", None, None, None)}
+                result = ChildFailed(repr(exc))
             _write_result(fd, result)
             code = 0
         finally:
@@ -61,7 +69,9 @@ def _write_result(fd: int, result: Any) -> None:
             at += out.write(raw)
 
 
-def collect(child: tuple[int, int]) -> dict:
+def collect(child: tuple[int, int]) -> Any:
+    """The result of a child started by `fork` (waits for it); a `LabeltuiError` when the child
+    died or its function raised."""
     import mmap
     import pickle
 
@@ -83,4 +93,7 @@ def collect(child: tuple[int, int]) -> dict:
         at += -at % _ALIGN
         buffers.append(memory[at : at + nbytes])
         at += nbytes
-    return pickle.loads(main, buffers=buffers)
+    result = pickle.loads(main, buffers=buffers)
+    if isinstance(result, ChildFailed):
+        raise LabeltuiError(f"reading failed: {result.reason}")
+    return result

@@ -16,11 +16,15 @@ Where the time goes, and what was done about it (measured with benchmarks/agree.
   the line of an error;
 - no object made by the parser outlives its block: keeping one string per line (the item id)
   pins the parser's memory and costs more than the parsing of the id. Ids are joined into one
-  string per block and grouped at the end with NumPy (annotation_table.py);
+  string per block and grouped at the end with NumPy (table.py);
 - files are read 1 MB at a time and split into lines per read, so the memory of the lines is
   reused, not faulted in afresh;
 - big inputs are split into pieces read by forked processes, one per core (this process reads
   a share too).
+
+`stats` asks for more (`ReadOptions(stats=True)`, extras.py): the time on screen, the first and
+last times, and the lines `agree` leaves out (dataset lines, gold lines); `agree` pays nothing
+for them.
 
 Rare cases stay off the fast path: a block with a review (gold) line (`_from`, see
 `jsonl.is_review_line`; one C-level pass, about 2% of the parsing) is read by the careful path,
@@ -33,10 +37,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
 from itertools import chain, pairwise, repeat
 from operator import countOf, itemgetter
 from pathlib import Path
@@ -44,27 +49,40 @@ from typing import Any
 
 import numpy as np
 
-from labeltui.core.annotation_merge import Piece, join, merge
-from labeltui.core.annotation_table import AnnotationTable, IdCollector, Vocab
+from labeltui.core.agree.reading.extras import (
+    PRE_SUFFIX,
+    LineError,
+    ReadOptions,
+    TimeSpan,
+    add_time,
+    block_times,
+    merge_times,
+    ms_column,
+    parse_ts,
+    stats_line,
+)
+from labeltui.core.agree.reading.fork import collect, fork
+from labeltui.core.agree.reading.merge import (
+    Piece,
+    PieceData,
+    ReaderResult,
+    ReadError,
+    join,
+    merge,
+)
+from labeltui.core.agree.reading.table import AnnotationTable, IdCollector, Vocab
 from labeltui.core.jsonl import (
     REVIEW_KEY,
     BadLine,
+    fast_loads,
     is_review_line,
+    line_done,
     note,
     parse_line,
     stat_regular,
+    status_problem,
 )
-from labeltui.core.reader_fork import collect, fork
 from labeltui.errors import LabeltuiError
-
-try:  # measured ~5x faster per line than json.loads (README, benchmarks/agree.py)
-    if os.environ.get("LABELTUI_NO_ORJSON"):  # for measuring the fallback
-        raise ImportError
-    import orjson
-
-    _fast_loads: Callable[..., Any] = orjson.loads
-except ImportError:  # pragma: no cover - orjson is a dependency; json is the fallback
-    _fast_loads = parse_line
 
 #: Lines per block of the fast path (a block's objects stay in the CPU cache).
 BLOCK_LINES = 1000
@@ -75,7 +93,6 @@ PARALLEL_BYTES = 48 * 1024 * 1024
 #: Files are cut into pieces of at least this size.
 MIN_PIECE_BYTES = 1024 * 1024
 
-_STATUS = {"done": True, "skipped": False}
 _BOM = b"\xef\xbb\xbf"
 _GET_ID = itemgetter("_id")
 _GET_ANN = itemgetter("_annotator")
@@ -86,41 +103,52 @@ _dict_has = dict.__contains__
 _dict_item = dict.__getitem__
 
 
+@dataclass(slots=True)
+class _Block:
+    """The columns of one block of lines (see `PieceData`)."""
+
+    ann: np.ndarray
+    done: np.ndarray
+    line: np.ndarray
+    tasks: dict[str, np.ndarray]
+    ms: np.ndarray | None = None
+    times: dict[int, TimeSpan] | None = None
+
+
 class _BlockError(Exception):
     """The fast path met something it leaves to the careful path."""
 
 
-class _LineError(Exception):
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
 def read_annotation_files(
-    paths: list[str | Path], workers: int | None = None, parallel_bytes: int | None = None
+    paths: list[str | Path],
+    workers: int | None = None,
+    parallel_bytes: int | None = None,
+    options: ReadOptions | None = None,
 ) -> AnnotationTable:
     """Read annotation files (several annotators per file allowed) into an `AnnotationTable`.
 
-    `workers` (default: the usable cores, at most 8) and `parallel_bytes` exist for tests.
+    `options`: what to read beyond `agree`'s needs (extras.py). `workers` (default: the usable
+    cores, at most 8) and `parallel_bytes` exist for tests.
     """
     if not paths:
         raise LabeltuiError("no annotation files given (labeltui agree FILE...)")
+    if options is None:
+        options = ReadOptions()
     names = [str(p) for p in paths]
-    sizes = [_size(Path(p)) for p in names]
+    sizes = [stat_regular(Path(p), "file", options.noun) for p in names]
     threshold = PARALLEL_BYTES if parallel_bytes is None else parallel_bytes
     if workers is None:
         workers = min(_cores(), 8)
     with _no_gc():
         if workers > 1 and sum(sizes) >= threshold and _can_fork():
             pieces = _split(names, sizes, workers)
-            results = _run_parallel(pieces, workers)
+            results = _run_parallel(pieces, workers, options)
         else:
             pieces = [
-                (i, i, name, 0, size)
+                Piece(i, i, name, 0, size)
                 for i, (name, size) in enumerate(zip(names, sizes, strict=True))
             ]
-            results = [_read_pieces(pieces)]
+            results = [_read_pieces(pieces, options)]
         table = merge(names, results, pieces)
     for text in table.notes:
         note(text)
@@ -138,11 +166,6 @@ def _no_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _size(path: Path) -> int:
-    """The file's size; a folder, a pipe or a device is refused before anything is read."""
-    return stat_regular(path, "file", "annotation file")
 
 
 def _cores() -> int:
@@ -176,7 +199,7 @@ def _split(names: list[str], sizes: list[int], workers: int) -> list[Piece]:
                         bounds.append(at)
         bounds.append(size)
         for start, end in pairwise(bounds):
-            pieces.append((len(pieces), file_index, name, start, end))
+            pieces.append(Piece(len(pieces), file_index, name, start, end))
     return pieces
 
 
@@ -193,20 +216,21 @@ def _line_start(handle: Any, offset: int, size: int) -> int:
         offset += len(block)
 
 
-def _run_parallel(pieces: list[Piece], workers: int) -> list[dict]:
+def _run_parallel(pieces: list[Piece], workers: int, options: ReadOptions) -> list[ReaderResult]:
     """Piece k of every file to worker k; this process is worker 0, forked children the rest."""
     groups: list[list[Piece]] = [[] for _ in range(workers)]
     seen: dict[int, int] = {}
     for piece in pieces:
-        k = seen.get(piece[1], 0)
-        seen[piece[1]] = k + 1
+        k = seen.get(piece.file, 0)
+        seen[piece.file] = k + 1
         groups[k % workers].append(piece)
     groups = [sorted(g) for g in groups if g]
     children: list[tuple[int, int]] = []
+    read = partial(_read_pieces, options=options)
     try:
         for group in groups[1:]:
-            children.append(fork(_read_pieces, group))
-        results = [_read_pieces(groups[0])]
+            children.append(fork(read, group))
+        results = [read(groups[0])]
         while children:
             results.append(collect(children[0]))
             children.pop(0)
@@ -224,7 +248,14 @@ def _run_parallel(pieces: list[Piece], workers: int) -> list[dict]:
 
 
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, options: ReadOptions) -> None:
+        self.options = options
+        self.stats = options.stats
+        self.pseudo = ""
+        """stats: the pseudo-annotator of the piece's dataset lines."""
+        self.gold: set[str] = set()
+        self.pre: set[str] = set()
+        """stats: the names given to gold lines' and dataset lines' annotators."""
         self.annotators = Vocab()
         self.tasks: dict[str, Vocab] = {}
         self.ids = IdCollector()
@@ -232,7 +263,7 @@ class _Worker:
         self.review_lines = 0
         """Review (gold) lines left out, in the piece being read."""
 
-    def block(self, lines: list[bytes], first_line: int, bom: bool = False) -> dict:
+    def block(self, lines: list[bytes], first_line: int, bom: bool = False) -> _Block:
         """Lines numbered from `first_line`; `bom`: the first may start with a byte order mark."""
         if not (bom and lines[0].startswith(_BOM)):
             try:
@@ -247,13 +278,13 @@ class _Worker:
             vocab = self.tasks[name] = Vocab()
         return vocab
 
-    def _fast(self, lines: list[bytes], first_line: int) -> dict:
+    def _fast(self, lines: list[bytes], first_line: int) -> _Block:
         """A block of ordinary lines, with one C-level pass per field; `_BlockError` otherwise.
 
         Nothing is kept before every check has passed (the careful path reads the block again).
         """
         try:
-            objs = list(map(_fast_loads, lines))
+            objs = list(map(fast_loads, lines))
             if any(map(_dict_has, objs, repeat(REVIEW_KEY))):  # a review (gold) line
                 raise _BlockError  # not an object: TypeError
             ids = list(map(_GET_ID, objs))  # a missing key: KeyError; not an object: TypeError
@@ -261,7 +292,8 @@ class _Worker:
             labels = list(map(_GET_LABELS, objs))
             n = len(objs)
             who = objs[0]["_annotator"]
-            if type(who) is str and who and countOf(map(_GET_ANN, objs), who) == n:
+            single = type(who) is str and who != "" and countOf(map(_GET_ANN, objs), who) == n
+            if single:
                 ann = np.full(n, self.annotators.code(who), dtype=np.int32)  # the usual block
             else:
                 anns = list(map(_GET_ANN, objs))
@@ -279,12 +311,11 @@ class _Worker:
             raise _BlockError from None
         columns = self._values(labels)
         self.ids.add(ids, joined)
-        return {
-            "ann": ann,
-            "done": done,
-            "line": np.arange(first_line, first_line + n, dtype=np.int32),
-            "tasks": columns,
-        }
+        block = _Block(ann, done, np.arange(first_line, first_line + n, dtype=np.int32), columns)
+        if self.stats:
+            block.ms = ms_column(list(map(_dict_get, objs, repeat("_ms"))))
+            block.times = block_times(ann, list(map(_dict_get, objs, repeat("_ts"))), single)
+        return block
 
     def _values(self, labels: list[Any]) -> dict[str, np.ndarray]:
         """Each task's codes for a block's `labels` objects."""
@@ -314,12 +345,14 @@ class _Worker:
             pass
         return vocab.code_all(list(map(_dict_item, labels, repeat(name))))
 
-    def _careful(self, lines: list[bytes], first_line: int, bom: bool = False) -> dict:
+    def _careful(self, lines: list[bytes], first_line: int, bom: bool = False) -> _Block:
         ann: list[int] = []
         item: list[str] = []
         done: list[bool] = []
         numbers: list[int] = []
         values: dict[str, list[int]] = {}
+        ms: list[float] = []
+        times: dict[int, TimeSpan] = {}
         for offset, raw in enumerate(lines):
             number = first_line + offset
             if bom and offset == 0 and raw.startswith(_BOM):
@@ -327,10 +360,23 @@ class _Worker:
             if not raw.strip():
                 continue
             obj = _parse_line(raw, number)
-            if type(obj) is dict and is_review_line(obj):
+            if self.stats:
+                got = stats_line(obj, raw, number, self.pseudo, self.options)
+                if got is None:
+                    continue
+                who, ident, is_done, labels = got.who, got.ident, got.done, got.labels
+                ms.append(got.ms)
+                if got.ts is not None:
+                    _time(times, self.annotators.code(who), got.ts)
+                if got.gold:
+                    self.gold.add(who)
+                if got.pre:
+                    self.pre.add(who)
+            elif type(obj) is dict and is_review_line(obj):
                 self.review_lines += 1
                 continue
-            who, ident, is_done, labels = _check_line(obj, number)
+            else:
+                who, ident, is_done, labels = _check_line(obj, number)
             row = len(ann)
             ann.append(self.annotators.code(who))
             item.append(ident)
@@ -345,23 +391,33 @@ class _Worker:
                 if len(column) == row:
                     column.append(-1)
         self.ids.add(item)
-        return {
-            "ann": np.array(ann, dtype=np.int32),
-            "done": np.array(done, dtype=bool),
-            "line": np.array(numbers, dtype=np.int32),
-            "tasks": {k: np.array(v, dtype=np.int32) for k, v in values.items()},
-        }
+        block = _Block(
+            np.array(ann, dtype=np.int32),
+            np.array(done, dtype=bool),
+            np.array(numbers, dtype=np.int32),
+            {k: np.array(v, dtype=np.int32) for k, v in values.items()},
+        )
+        if self.stats:
+            block.ms = np.array(ms, dtype=np.float64)
+            block.times = times
+        return block
+
+
+def _time(times: dict[int, TimeSpan], code: int, text: str) -> None:
+    when = parse_ts(text)
+    if when is not None:
+        add_time(times, code, when, text)
 
 
 def _parse_line(raw: bytes, number: int) -> Any:
     try:
-        return _fast_loads(raw)
+        return fast_loads(raw)
     except ValueError:
         pass
     try:  # orjson refuses lone surrogates, which json accepts: the shared rules decide
         return parse_line(raw.strip(), allow_nan=True)  # a NaN field is harmless here
     except BadLine as exc:
-        raise _LineError(exc.message, number) from None
+        raise LineError(exc.message, number) from None
 
 
 def _incomplete(raw: bytes) -> bool:
@@ -370,7 +426,7 @@ def _incomplete(raw: bytes) -> bool:
         return False
     try:
         _parse_line(raw.removeprefix(_BOM), 0)
-    except _LineError:
+    except LineError:
         return True
     return False
 
@@ -381,71 +437,75 @@ _HINT = "agree reads the files `labeltui annotate` writes"
 def _check_line(obj: Any, number: int) -> tuple[str, str, bool, dict]:
     if not isinstance(obj, dict):
         kind = "an array" if isinstance(obj, list) else f"a {type(obj).__name__}"
-        raise _LineError(f"not an annotation line: expected a JSON object, found {kind}", number)
+        raise LineError(f"not an annotation line: expected a JSON object, found {kind}", number)
     if "_annotator" not in obj:
-        raise _LineError(f"not an annotation line: it has no '_annotator' ({_HINT})", number)
+        raise LineError(f"not an annotation line: it has no '_annotator' ({_HINT})", number)
     who = obj["_annotator"]
     if not isinstance(who, str) or not who:
-        raise _LineError("'_annotator' must be a non-empty string", number)
+        raise LineError("'_annotator' must be a non-empty string", number)
     if "_id" not in obj:
-        raise _LineError(f"not an annotation line: it has no '_id' ({_HINT})", number)
+        raise LineError(f"not an annotation line: it has no '_id' ({_HINT})", number)
     ident = obj["_id"]
     if isinstance(ident, int) and not isinstance(ident, bool):
         ident = str(ident)
     if not isinstance(ident, str):
-        raise _LineError("'_id' must be a string", number)
-    status = obj.get("_status")
-    if not isinstance(status, str) or status not in _STATUS:
-        shown = "missing" if "_status" not in obj else json.dumps(status)[:40]
-        raise _LineError(f'\'_status\' must be "done" or "skipped" ({shown})', number)
+        raise LineError("'_id' must be a string", number)
+    done = line_done(obj)  # the shared rule: no `_status` counts as done
+    if done is None:
+        raise LineError(status_problem(obj), number)
     labels = obj.get("labels")
     if not isinstance(labels, dict):
-        if status == "skipped":
+        if not done:
             labels = {}
         else:
-            raise _LineError("'labels' must be an object of task names to values", number)
-    return who, ident, _STATUS[status], labels
+            raise LineError("'labels' must be an object of task names to values", number)
+    return who, ident, done, labels
 
 
-def _read_pieces(pieces: list[Piece]) -> dict:
+def _read_pieces(pieces: list[Piece], options: ReadOptions) -> ReaderResult:
     """Read pieces (in order) in this process; return coded columns and vocabularies.
 
     Errors are returned as data (`error`), not raised, so that they cross process boundaries
     with their file and line intact.
     """
-    worker = _Worker()
-    out: list[tuple[int, int, dict]] = []
+    worker = _Worker(options)
+    out: list[tuple[Piece, PieceData]] = []
     for piece in pieces:
         worker.review_lines = 0
+        worker.pseudo = Path(piece.path).stem + PRE_SUFFIX
         try:
-            out.append((piece[0], piece[1], _read_piece(worker, piece)))
+            out.append((piece, _read_piece(worker, piece)))
         except LabeltuiError as exc:
-            lines = {index: data["lines"] for index, _, data in out}
-            return {"error": (exc.message, exc.path, exc.line, piece[0]), "lines": lines}
+            lines = {done.index: data.lines for done, data in out}
+            error = ReadError(exc.message, exc.path, exc.line, piece.index)
+            return ReaderResult(error, lines=lines)
     annotators, ann_map = worker.annotators.finish()
     ids, item_codes = worker.ids.finish()
     tasks = {name: vocab.finish() for name, vocab in worker.tasks.items()}
     at = 0
-    for _, _, data in out:
-        n = len(data["ann"])
-        data["ann"] = ann_map[data["ann"]]
-        data["item"] = item_codes[at : at + n]
+    for _, data in out:
+        n = len(data.ann)
+        data.ann = ann_map[data.ann]
+        data.item = item_codes[at : at + n]
         at += n
-        for name, codes in data["tasks"].items():
-            data["tasks"][name] = tasks[name][1][codes]
-    return {
-        "error": None,
-        "annotators": annotators,
-        "ids": ids,
-        "tasks": {name: values for name, (values, _) in tasks.items()},
-        "pieces": out,
-    }
+        for name, codes in data.tasks.items():
+            data.tasks[name] = tasks[name][1][codes]
+        if data.times:
+            data.times = {annotators[int(ann_map[code])]: span for code, span in data.times.items()}
+    return ReaderResult(
+        annotators=annotators,
+        ids=ids,
+        tasks={name: values for name, (values, _) in tasks.items()},
+        pieces=out,
+        gold=sorted(worker.gold),
+        pre=sorted(worker.pre),
+    )
 
 
-def _read_piece(worker: _Worker, piece: Piece) -> dict:
+def _read_piece(worker: _Worker, piece: Piece) -> PieceData:
     """A piece's columns; its lines are numbered from 1 (the merge adds the lines of the pieces
     before it in its file, so no reader has to count them)."""
-    _, _, path, start, end = piece
+    path, start, end = piece.path, piece.start, piece.end
     blocks = []
     number = 1
     torn = None
@@ -460,14 +520,14 @@ def _read_piece(worker: _Worker, piece: Piece) -> dict:
                 first = number + at
                 blocks.append(worker.block(chunk, first, start == 0 and first == 1))
             number += len(lines)
-    except _LineError as exc:
+    except LineError as exc:
         raise LabeltuiError(exc.message, path, exc.line) from None
     except OSError as exc:
         raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
     out = _concat(blocks)
-    out["lines"] = number - 1
-    out["review"] = worker.review_lines
-    out["torn"] = torn
+    out.lines = number - 1
+    out.review = worker.review_lines
+    out.torn = torn
     return out
 
 
@@ -492,23 +552,29 @@ def _line_batches(path: str, start: int, end: int) -> Iterator[tuple[list[bytes]
             yield [carry], True
 
 
-def _concat(blocks: list[dict]) -> dict:
+def _concat(blocks: list[_Block]) -> PieceData:
+    """One piece's blocks joined (`stats`' extras too, the times merged in order)."""
     names: dict[str, None] = {}
     for block in blocks:
-        names.update(dict.fromkeys(block["tasks"]))
-    out: dict[str, Any] = {
-        "ann": join([b["ann"] for b in blocks], np.int32),
-        "done": join([b["done"] for b in blocks], bool),
-        "line": join([b["line"] for b in blocks], np.int32),
-    }
+        names.update(dict.fromkeys(block.tasks))
     tasks: dict[str, np.ndarray] = {}
     for name in names:
         parts = []
         for block in blocks:
-            column = block["tasks"].get(name)
+            column = block.tasks.get(name)
             if column is None:
-                column = np.full(len(block["ann"]), -1, dtype=np.int32)
+                column = np.full(len(block.ann), -1, dtype=np.int32)
             parts.append(column)
         tasks[name] = np.concatenate(parts)
-    out["tasks"] = tasks
+    out = PieceData(
+        ann=join([b.ann for b in blocks], np.int32),
+        done=join([b.done for b in blocks], bool),
+        line=join([b.line for b in blocks], np.int32),
+        tasks=tasks,
+    )
+    if blocks and blocks[0].ms is not None:
+        out.ms = join([b.ms for b in blocks if b.ms is not None], np.float64)
+        out.times = {}
+        for block in blocks:
+            merge_times(out.times, block.times or {})
     return out

@@ -1,6 +1,6 @@
 """The lines of annotation files as integer columns, and how readers' codes are merged.
 
-`annotation_read.py` fills these; `labeltui.core.agree` reads them. Item ids are never kept as
+`read.py` fills these; `labeltui.core.agree` reads them. Item ids are never kept as
 a million Python strings: each reader joins its ids with NUL, turns them into fixed-width
 integer keys with NumPy (`id_words`) and groups equal keys by sorting (`group_rows`), which is
 exact (keys are the ids' own UTF-8 bytes, compared in full). Ids that cannot be put in keys
@@ -89,6 +89,13 @@ class AnnotationTable:
     """Tasks in order of first appearance."""
     notes: list[str] = field(default_factory=list)
     """What was left out, one sentence each (review lines, a half-written last line)."""
+    ms: np.ndarray | None = None
+    """stats only (extras.py): `_ms` per record, NaN when absent."""
+    times: dict[str, Any] = field(default_factory=dict)
+    """stats only: per annotator name, the first and last `_ts` (a `TimeSpan`)."""
+    gold: set[str] = field(default_factory=set)
+    pre: set[str] = field(default_factory=set)
+    """stats only: the annotators of gold lines and of pre-annotations (dataset lines)."""
 
     def first_seen(self) -> np.ndarray:
         """(items,) the index of each item's first record (order of first appearance)."""
@@ -102,6 +109,11 @@ class AnnotationTable:
 
     def current(self) -> np.ndarray:
         """Indices of the current records (last line per annotator and item) that are `done`."""
+        last = self.latest()
+        return last[self.done[last]]
+
+    def latest(self) -> np.ndarray:
+        """Indices of the last record per annotator and item (done or not), in no set order."""
         n = len(self.ann)
         if n == 0:
             return np.zeros(0, dtype=np.int64)
@@ -111,7 +123,7 @@ class AnnotationTable:
         if size <= max(8 * n, 1 << 20):
             counts = np.bincount(key, minlength=size)
             if counts.max() == 1:  # one line per annotator and item: every line is current
-                return np.flatnonzero(self.done)
+                return np.arange(n, dtype=np.int64)
             last = np.full(size, -1, dtype=np.int64)
             np.maximum.at(last, key, np.arange(n, dtype=np.int64))
             last = last[last >= 0]
@@ -120,7 +132,7 @@ class AnnotationTable:
             skey = key[sort]
             ends = np.flatnonzero(np.append(skey[1:] != skey[:-1], True))
             last = np.sort(sort[ends])
-        return last[self.done[last]]
+        return last
 
 
 # ----------------------------------------------------------------------------------------------

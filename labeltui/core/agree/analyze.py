@@ -1,0 +1,342 @@
+"""Inter-annotator agreement (FORMAT section 5): `agree_files(paths) -> dict`, `analyze`.
+
+`analyze` reads the annotation files, builds one item x annotator matrix per task (matrix.py)
+and computes, per kind:
+
+- choice: percent agreement, pairwise Cohen's kappa, Fleiss' kappa, Krippendorff's alpha
+  (nominal); for an ordinal task (schema `ordinal: true`) also weighted Cohen's kappa and
+  ordinal alpha;
+- multi_choice: the same statistics per label (present/absent), with their macro mean on top;
+- spans: pairwise exact-match F1 (and overlap F1); audio_marks: pairwise F1 within a tolerance.
+
+Statistics are computed with NumPy on integer codes (see patterns.py); undefined ones are
+`None`, never NaN. With `ci=True`, each gets a bootstrap 95% interval (bootstrap.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from labeltui.core.agree import alpha as _alpha
+from labeltui.core.agree import kappa as _kappa
+from labeltui.core.agree import matching as _matching
+from labeltui.core.agree.bootstrap import intervals
+from labeltui.core.agree.matrix import TaskData, build_task
+from labeltui.core.agree.patterns import Patterns, find_patterns
+from labeltui.core.agree.reading.read import read_annotation_files
+from labeltui.core.agree.reading.table import AnnotationTable
+from labeltui.errors import LabeltuiError
+
+__all__ = [
+    "WEIGHTS",
+    "Agreement",
+    "TaskResult",
+    "agree_files",
+    "analyze",
+    "binary_patterns",
+    "membership",
+    "pair_key",
+]
+
+WEIGHTS = ("linear", "quadratic")
+
+
+@dataclass(slots=True)
+class TaskResult:
+    """One task: its data, its FORMAT section 5 object, and the patterns behind it."""
+
+    data: TaskData
+    json: dict[str, Any]
+    patterns: Patterns | None = None
+    """choice and multi_choice: the distinct rows of the items with two labels or more."""
+    rows: np.ndarray | None = None
+    """Matrix rows of the items with two labels or more."""
+    pair_counts: dict | None = None
+    """spans and audio_marks: per annotator pair (column indices), matches per rule."""
+
+
+@dataclass(slots=True)
+class Agreement:
+    table: AnnotationTable
+    tasks: list[TaskResult] = field(default_factory=list)
+    tolerance: float = 0.5
+
+    @property
+    def json(self) -> dict[str, Any]:
+        return {"tasks": {r.data.name: r.json for r in self.tasks}}
+
+    @property
+    def shared_items(self) -> int:
+        return max((r.json["items"] for r in self.tasks), default=0)
+
+
+def agree_files(paths: list[str | Path], **options: Any) -> dict[str, Any]:
+    """The `labeltui agree --json` object for these files (options as for `analyze`)."""
+    return analyze(paths, **options).json
+
+
+def analyze(
+    paths: list[str | Path],
+    task: str | None = None,
+    schema: Any = None,
+    tolerance: float = 0.5,
+    weights: str | None = None,
+    ci: bool = False,
+    seed: int | None = None,
+    ci_samples: int = 1000,
+) -> Agreement:
+    """Read the files and compute every statistic; `schema` is a path or a loaded Schema."""
+    if weights is not None and weights not in WEIGHTS:
+        raise LabeltuiError(f"unknown weights {weights!r} (use linear or quadratic)")
+    if not tolerance >= 0:
+        raise LabeltuiError("--tolerance must be zero or more seconds")
+    if schema is not None and not hasattr(schema, "tasks"):
+        from labeltui.core.schema import load_schema
+
+        schema = load_schema(schema)
+    table = read_annotation_files(list(paths))
+    current = table.current()
+    present = np.bincount(table.ann[current], minlength=len(table.annotators))
+    people = sorted(table.annotators[c] for c in np.flatnonzero(present).tolist())
+    if len(people) < 2:
+        who = f" (only {people[0]!r})" if people else ""
+        raise LabeltuiError(
+            f"agreement needs two annotators or more; these files have "
+            f"{len(people)} with done annotations{who}"
+        )
+    names = list(table.tasks)
+    if task is not None:
+        if task not in table.tasks:
+            known = ", ".join(names) or "none"
+            raise LabeltuiError(f"unknown task {task!r} (tasks in these files: {known})")
+        names = [task]
+    schema_tasks = {t.name: t for t in schema.tasks} if schema is not None else {}
+    names.sort(key=lambda n: list(schema_tasks).index(n) if n in schema_tasks else len(names))
+    result = Agreement(table, tolerance=tolerance)
+    for name in names:
+        data = build_task(table, current, name, schema_tasks.get(name))
+        if weights is not None and data.kind == "choice" and not data.ordinal and task == name:
+            raise LabeltuiError(
+                f"--weights needs an ordinal task: set 'ordinal: true' on task {name!r} in the "
+                "schema and pass it with --schema (weights need the labels' order)"
+            )
+        options = {"weights": weights or "quadratic", "tolerance": tolerance}
+        boot = {"samples": ci_samples, "seed": seed} if ci else None
+        result.tasks.append(_compute(data, options, boot))
+    if weights is not None and not any(r.data.ordinal for r in result.tasks):
+        raise LabeltuiError(
+            "--weights needs an ordinal choice task: set 'ordinal: true' in the schema and "
+            "pass it with --schema (weights need the labels' order)"
+        )
+    return result
+
+
+def pair_key(a: str, b: str) -> str:
+    return "|".join(sorted((a, b)))
+
+
+def _compute(data: TaskData, options: dict, boot: dict | None) -> TaskResult:
+    m = (data.matrix >= 0).sum(axis=1)
+    n_ann = len(data.annotators)
+    rows = np.flatnonzero(m >= 2)
+    head: dict[str, Any] = {
+        "kind": data.kind,
+        "annotators": data.annotators,
+        "items": len(rows),
+        "items_complete": int(((m == n_ann) & (m >= 2)).sum()),
+    }
+    pairs = list(combinations(range(n_ann), 2))
+    if data.kind in ("choice", "multi_choice"):
+        n_codes = len(data.labels) if data.kind == "choice" else len(data.values)
+        patterns = find_patterns(data.matrix[rows].astype(np.int64), n_codes)
+        if data.kind == "choice":
+
+            def stats(W: np.ndarray) -> dict[tuple, np.ndarray]:
+                return _choice_stats(patterns, W, pairs, data, options)
+        else:
+            member = membership(data)
+
+            def stats(W: np.ndarray) -> dict[tuple, np.ndarray]:
+                return _multi_stats(patterns, W, pairs, data, member, options)
+
+        weight = patterns.weight
+        point = stats(patterns.point())
+        counts = None
+    else:
+        patterns = None
+        counts = _f1_counts(data, rows, pairs, options["tolerance"])
+        weight = np.ones(len(rows), dtype=np.int64)
+
+        def stats(W: np.ndarray) -> dict[tuple, np.ndarray]:
+            return _f1_stats(counts, W, pairs, data)
+
+        point = stats(np.ones((1, len(rows))))
+    body = _nest({k: _value(v[0]) for k, v in point.items()}, data, options)
+    if boot is not None:
+        ci = intervals(weight, stats, boot["samples"], boot["seed"])
+        nested = _nest({k: None if v is None else list(v) for k, v in ci.items()}, data, options)
+        for key in ("labels", "weights", "tolerance"):
+            nested.pop(key, None)
+        body["ci"] = {
+            "level": 0.95,
+            "samples": boot["samples"],
+            "seed": boot["seed"],
+            **nested,
+        }
+    pair_counts = counts if patterns is None else None
+    return TaskResult(data, {**head, **body}, patterns, rows, pair_counts)
+
+
+def _value(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def _choice_stats(
+    p: Patterns, W: np.ndarray, pairs: list[tuple[int, int]], data: TaskData, options: dict
+) -> dict[tuple, np.ndarray]:
+    names = data.annotators
+    out: dict[tuple, np.ndarray] = {
+        ("percent_agreement",): _kappa.percent_agreement(p, W),
+        ("fleiss_kappa",): _kappa.fleiss_kappa(p, W),
+        ("krippendorff_alpha",): _alpha.krippendorff_alpha(p, W),
+    }
+    for a, b in pairs:
+        out[("cohen_kappa", pair_key(names[a], names[b]))] = _kappa.cohen_kappa(p, W, a, b)
+    if data.ordinal:
+        for a, b in pairs:
+            out[("cohen_kappa_weighted", pair_key(names[a], names[b]))] = _kappa.cohen_kappa(
+                p, W, a, b, options["weights"]
+            )
+        out[("krippendorff_alpha_ordinal",)] = _alpha.krippendorff_alpha(p, W, "ordinal")
+    if len(pairs) == 0:
+        out = {k: np.full(W.shape[0], np.nan) for k in out}
+    return out
+
+
+def membership(data: TaskData) -> np.ndarray:
+    """(values, labels) whether each distinct multi_choice value holds each label."""
+    position = {label: i for i, label in enumerate(data.labels)}
+    member = np.zeros((len(data.values), len(data.labels)), dtype=np.int64)
+    for v, value in enumerate(data.values):
+        for label in value:
+            member[v, position[label]] = 1
+    return member
+
+
+def binary_patterns(p: Patterns, member: np.ndarray, label: int) -> Patterns:
+    """The patterns of one multi_choice label, present (1) or absent (0)."""
+    rows = np.where(p.rows >= 0, member[np.maximum(p.rows, 0), label], -1)
+    return Patterns(rows, p.weight, p.inverse, 2)
+
+
+def _multi_stats(
+    p: Patterns,
+    W: np.ndarray,
+    pairs: list[tuple[int, int]],
+    data: TaskData,
+    member: np.ndarray,
+    options: dict,
+) -> dict[tuple, np.ndarray]:
+    per_label = {}
+    for i, label in enumerate(data.labels):
+        plain = TaskData(data.name, "choice", data.annotators, ["0", "1"], False, data.items,
+                         data.matrix, [])  # fmt: skip
+        per_label[label] = _choice_stats(binary_patterns(p, member, i), W, pairs, plain, options)
+    keys = next(iter(per_label.values())).keys() if per_label else []
+    out: dict[tuple, np.ndarray] = {}
+    for key in keys:
+        stack = np.stack([values[key] for values in per_label.values()])
+        defined = ~np.isnan(stack)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(defined, stack, 0.0).sum(axis=0) / defined.sum(axis=0)
+        out[key] = np.where(defined.any(axis=0), mean, np.nan)
+        for label, values in per_label.items():
+            per_key = ("per_label", label, *key)
+            out[per_key] = values[key]
+    if not per_label:
+        out = {
+            (k,): np.full(W.shape[0], np.nan)
+            for k in ("percent_agreement", "fleiss_kappa", "krippendorff_alpha")
+        }
+    return out
+
+
+def _f1_counts(data: TaskData, rows: np.ndarray, pairs, tolerance: float) -> dict:
+    """Per pair: (positions in `rows` of the shared items, matches and sizes per rule)."""
+    labels = {label: i for i, label in enumerate(data.labels)}
+    flat = _matching.Flat.of(data.values, labels, times=data.kind == "audio_marks")
+    matrix = data.matrix[rows].astype(np.int64)
+    rules = ("exact", "overlap") if data.kind == "spans" else ("tolerance",)
+    out = {}
+    for a, b in pairs:
+        out[(a, b)] = {
+            rule: _matching.pair_counts(flat, matrix, a, b, rule, tolerance) for rule in rules
+        }
+    return out
+
+
+def _f1_stats(counts: dict, W: np.ndarray, pairs, data: TaskData) -> dict[tuple, np.ndarray]:
+    names = data.annotators
+    out: dict[tuple, np.ndarray] = {}
+    prefix = {"exact": "span_f1", "overlap": "span_f1_partial", "tolerance": "mark_f1"}
+    for (a, b), rules in counts.items():
+        for rule, c in rules.items():
+            value = _matching.f1(c.matched, c.size_a, c.size_b, W[:, c.rows])
+            out[(prefix[rule], pair_key(names[a], names[b]))] = value
+    rules = ("exact", "overlap") if data.kind == "spans" else ("tolerance",)
+    for rule in rules:
+        keys = [k for k in out if k[0] == prefix[rule] and len(k) == 2]
+        if keys:
+            stack = np.stack([out[k] for k in keys])
+            defined = ~np.isnan(stack)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(defined, stack, 0.0).sum(axis=0) / defined.sum(axis=0)
+            out[(prefix[rule] + "_mean",)] = np.where(defined.any(axis=0), mean, np.nan)
+        else:
+            out[(prefix[rule] + "_mean",)] = np.full(W.shape[0], np.nan)
+    return out
+
+
+def _nest(flat: dict[tuple, Any], data: TaskData, options: dict) -> dict[str, Any]:
+    """Flat (name, pair) statistics into the nested FORMAT section 5 layout."""
+    out: dict[str, Any] = {}
+    if data.kind in ("choice", "multi_choice"):
+        out["percent_agreement"] = None
+        out["cohen_kappa"] = {}
+        out["fleiss_kappa"] = None
+        out["krippendorff_alpha"] = None
+        if data.ordinal:
+            out["weights"] = options["weights"]
+            out["cohen_kappa_weighted"] = {}
+            out["krippendorff_alpha_ordinal"] = None
+    elif data.kind == "spans":
+        out = {"span_f1": {}, "span_f1_mean": None, "span_f1_partial": {}}
+        out["span_f1_partial_mean"] = None
+    else:
+        out = {"mark_f1": {}, "mark_f1_mean": None, "tolerance": options["tolerance"]}
+    if data.kind == "multi_choice":
+        out["per_label"] = {}
+    for parts, value in flat.items():
+        if parts[0] == "per_label":
+            label_stats = out["per_label"].setdefault(parts[1], {})
+            if len(parts) == 4:
+                label_stats.setdefault(parts[2], {})[parts[3]] = value
+            else:
+                label_stats[parts[2]] = value
+        elif len(parts) == 2:
+            out.setdefault(parts[0], {})[parts[1]] = value
+        else:
+            out[parts[0]] = value
+    if data.kind == "multi_choice":
+        order = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha")
+        for label, label_stats in out["per_label"].items():
+            out["per_label"][label] = {k: label_stats.get(k, {} if k == "cohen_kappa" else None)
+                                       for k in order}  # fmt: skip
+    if data.kind in ("choice", "multi_choice"):
+        out["labels"] = list(data.labels)
+    return out

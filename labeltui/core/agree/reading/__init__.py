@@ -1,0 +1,12 @@
+"""Reading annotation files fast into integer columns, for `agree` and `stats`.
+
+- `read.py`: the reader (blocks of lines to codes, big inputs split over forked processes);
+- `table.py`: the `AnnotationTable` it fills, item ids as integer keys, values as codes;
+- `merge.py`: the readers' results (`ReaderResult`, `ReadError`) merged in file order;
+- `fork.py`: a function in a forked child, its arrays returned through an in-memory file.
+"""
+
+from labeltui.core.agree.reading.read import read_annotation_files
+from labeltui.core.agree.reading.table import AnnotationTable, TaskColumn
+
+__all__ = ["AnnotationTable", "TaskColumn", "read_annotation_files"]

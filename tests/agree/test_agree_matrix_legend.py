@@ -1,0 +1,77 @@
+"""The readable `agree` report fits 80 columns: the confusion matrix's label columns are
+abbreviated, with a legend, instead of cut (`feature_reque…`), run as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from agree_helpers import write_task
+
+from labeltui.commands.agree_report import abbreviations, legend
+
+LABELS = ["billing", "bug", "account", "shipping", "feature_request", "other"]
+
+
+@pytest.fixture
+def files(tmp_path):
+    values = [[LABELS[(i + k * (i % 3)) % len(LABELS)] for k in range(3)] for i in range(30)]
+    return write_task(tmp_path, values, ["ann", "bob", "cy"], task="team")
+
+
+def agree(files, columns: int) -> str:
+    env = {**os.environ, "COLUMNS": str(columns)}
+    done = subprocess.run([sys.executable, "-m", "labeltui", "agree", *map(str, files)],
+                          capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def matrix(report: str) -> list[str]:
+    """The confusion section: its heading to the next heading."""
+    lines = report.splitlines()
+    start = next(i for i, row in enumerate(lines) if row.startswith("  Confusion:"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("  Items with"))
+    return lines[start:end]
+
+
+def test_at_80_columns_the_columns_are_abbreviated_with_a_legend(files):
+    section = matrix(agree(files, 80))
+    text = "\n".join(section)
+    assert "…" not in text and all(len(row) <= 80 for row in section)
+    head = next(row for row in section if "bug" in row and "fea" in row)
+    assert head.split() == ["acc", "bil", "bug", "fea", "oth", "shi"]  # the labels' order
+    rows = [row.split()[0] for row in section if row[2:3].isalpha() and row[:2] == "  "]
+    assert "feature_request" in rows  # rows keep the whole names
+    legend_text = " ".join(text.split("columns:", 1)[1].split())
+    assert legend_text == (
+        "acc = account, bil = billing, fea = feature_request, oth = other, shi = shipping"
+    )
+
+
+def test_when_the_whole_names_fit_there_is_no_legend(files):
+    section = matrix(agree(files, 160))
+    assert "columns:" not in "\n".join(section)
+    assert any("feature_request" in row and "shipping" in row for row in section)
+
+
+def test_abbreviations_are_the_shortest_starts_no_other_label_has():
+    assert abbreviations(["feature_request", "feature_idea", "bug", "bugfix", "x"]) == {
+        "feature_request": "feature_r",
+        "feature_idea": "feature_i",
+        "bug": "bug",  # every start of it starts `bugfix` too
+        "bugfix": "bugf",
+        "x": "x",
+    }
+
+
+def test_the_legend_wraps_between_entries_never_inside_one():
+    from rich.text import Text
+
+    entries = [Text(f"a{n} = a_long_label_{n}") for n in range(6)]
+    lines = legend(entries, 60).plain.splitlines()
+    assert all(len(row) <= 60 for row in lines) and len(lines) > 1
+    assert all(row.startswith("           a") for row in lines[1:])  # under the first entry
+    assert " ".join(" ".join(lines).split()).count(" = ") == 6
