@@ -90,7 +90,7 @@ async def test_brackets_and_a_label_key_make_an_interval(audio, silent_player):
         assert app.editor.value()[1] == {"start": 3.1, "end": 3.2, "label": "music"}
         assert app.editor_screen.changes == 2
         shown = text_of(app.editor)
-        assert "[speech" in shown and "1  speech      0:01.000      0:02.100" in shown
+        assert "[speech" in shown and "1  speech  0:01.000  0:02.100" in shown
 
 
 async def test_right_bracket_alone_explains_and_escape_cancels(audio, silent_player):
@@ -168,7 +168,10 @@ async def test_a_missing_file_is_shown_on_the_item_and_keeps_its_marks(tmp_path,
     async with app.run_test(size=SIZE) as pilot:
         editor = app.editor
         assert "audio file not found" in editor.error
-        assert "gone.wav: audio file not found" in text_of(editor)
+        shown = text_of(editor)
+        assert "gone.wav:" in shown and "audio file not found" in shown
+        # wrapped, not cut: the whole message (a long path too) is on screen
+        assert editor.error.replace(" ", "") in shown.replace("\n", "").replace(" ", "")
         await pilot.press("right", "plus", "left_square_bracket", "s", "tab", "space", "enter")
         assert app.editor_screen.saved == [MARKS]  # pre-annotations kept, nothing added
 
@@ -207,3 +210,62 @@ async def test_loading_another_item_resets_the_editor(audio, tmp_path, silent_pl
         m = app.editor.model
         assert (m.cursor, m.duration, m.open_start, m.value()) == (0.0, 3.0, None, [])
         assert not app.editor.undo()
+
+
+async def test_ctrl_and_alt_arrows_move_the_selected_marks_edges_and_ctrl_z_undoes(
+    audio, silent_player
+):
+    app = EditorApp(audio, value=MARKS, player=silent_player)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.editor
+        assert editor.steps()[0] == 0.1 and editor.fine_step() == 0.01
+        await pilot.press("tab")  # speech 1.0–2.0
+        await pilot.press("ctrl+left", "ctrl+left")  # start back two steps
+        await pilot.press("ctrl+shift+right")  # end on a step
+        await pilot.press("alt+right")  # start on a fine step
+        await pilot.press("alt+shift+left", "alt+shift+left")  # end back two fine steps
+        assert editor.value()[0] == {"start": 0.81, "end": 2.08, "label": "speech"}
+        assert editor.model.cursor == 2.08 and editor.message == "speech now 0:00.810–0:02.080"
+        assert "▶    1  speech" in text_of(editor)
+        await pilot.press("ctrl+right")
+        assert editor.value()[0]["start"] == 0.91
+        await pilot.press("ctrl+z")
+        assert editor.value()[0]["start"] == 0.81
+        assert app.editor_screen.changes == 8 and app.editor_screen.undos == 1  # 7 moves, 1 undo
+
+
+async def test_ctrl_e_snaps_the_nearer_edge_and_a_point_moves_whole(audio, silent_player):
+    app = EditorApp(audio, value=MARKS, player=silent_player)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.editor
+        await pilot.press("tab", "tab")  # click at 4.0
+        await pilot.press("ctrl+shift+right", "ctrl+right")  # either edge moves the point
+        assert editor.value()[1] == {"start": 4.2, "end": 4.2, "label": "click"}
+        await pilot.press("tab", "tab")  # music, then speech 1.0–2.0 (the cursor goes to 1.0)
+        await pilot.press("right", "right", "ctrl+e")  # cursor 1.2, nearer the start
+        assert editor.value()[0] == {"start": 1.2, "end": 2.0, "label": "speech"}
+        await pilot.press(*["right"] * 10, "ctrl+e")  # cursor 2.2: past the end, end moves
+        assert editor.value()[0] == {"start": 1.2, "end": 2.2, "label": "speech"}
+        await pilot.press(*["ctrl+left"] * 20)  # the start stops at 0 ...
+        await pilot.press(*["ctrl+shift+left"] * 30)  # ... the end 1 ms after the start
+        assert editor.value()[0] == {"start": 0.0, "end": 0.001, "label": "speech"}
+        assert "1 ms from the start" in editor.message
+
+
+async def test_edge_keys_without_a_mark_say_so_and_change_nothing(audio, silent_player):
+    app = EditorApp(audio, value=MARKS, player=silent_player)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("shift+right", "shift+right", "right", "ctrl+right", "ctrl+e")
+        assert app.editor.value() == MARKS and app.editor_screen.changes == 0
+        assert "tab selects one" in app.editor.message
+
+
+async def test_an_error_with_a_long_path_wraps_instead_of_being_cut(tmp_path, silent_player):
+    deep = tmp_path / ("very-long-folder-name-" * 4) / "gone.wav"
+    app = EditorApp(str(deep), player=silent_player)
+    async with app.run_test(size=(60, 20)):
+        lines = text_of(app.editor).splitlines()
+        assert any(line.strip() == "audio file not found" for line in lines), lines
+        assert all(len(line) <= 60 for line in lines)
+        assert "".join(lines).replace(" ", "").count("very-long-folder-name-") == 4
+        assert any(line.startswith("Cannot show the audio") for line in lines)

@@ -189,3 +189,117 @@ def test_any_edit_sequence_stores_sorted_ms_marks_and_undo_returns_to_empty(edit
     while m.undo():
         pass
     assert m.value() == []
+
+
+# -- moving a mark's edges (issue 14, item 7) --------------------------------------------------
+
+
+def test_move_edge_moves_start_or_end_rounded_and_the_cursor_follows():
+    m = MarksModel(duration=10.0)
+    m.set_value(
+        [{"start": 1.0, "end": 3.0, "label": "a"}, {"start": 5.0, "end": 5.0, "label": "b"}]
+    )
+    m.selected = 0
+    assert m.move_edge("start", -0.2000001) is None
+    assert m.marks[0] == Mark(0.8, 3.0, "a") and m.cursor == 0.8 and m.selected == 0
+    assert m.move_edge("end", 0.0014) is None
+    assert m.marks[0] == Mark(0.8, 3.001, "a") and m.cursor == 3.001
+    assert m.undo() and m.marks[0] == Mark(0.8, 3.0, "a")
+    assert m.undo() and m.marks[0] == Mark(1.0, 3.0, "a")
+
+
+def test_an_edge_stops_1_ms_from_the_other_and_at_the_ends_of_the_audio():
+    m = MarksModel(duration=10.0)
+    m.set_value([{"start": 1.0, "end": 3.0, "label": "a"}])
+    m.selected = 0
+    assert m.move_edge("start", 5.0) is None and m.marks[0] == Mark(2.999, 3.0, "a")
+    assert "1 ms from the end" in m.move_edge("start", 1.0)
+    assert "1 ms from the start" in m.move_edge("end", -9.0)
+    assert m.marks[0] == Mark(2.999, 3.0, "a")
+    assert m.move_edge("end", 99.0) is None and m.marks[0] == Mark(2.999, 10.0, "a")
+    assert "end of the audio" in m.move_edge("end", 1.0)
+    assert m.move_edge("start", -99.0) is None and m.marks[0] == Mark(0.0, 10.0, "a")
+    assert "start of the audio" in m.move_edge("start", -1.0)
+    assert m.value() == [{"start": 0.0, "end": 10.0, "label": "a"}]
+
+
+def test_either_edge_of_a_point_moves_the_point():
+    m = MarksModel(duration=2.0)
+    m.set_value([{"start": 1.0, "end": 1.0, "label": "p"}])
+    m.selected = 0
+    assert m.move_edge("start", 0.5) is None and m.marks == [Mark(1.5, 1.5, "p")]
+    assert m.move_edge("end", -0.25) is None and m.marks == [Mark(1.25, 1.25, "p")]
+    assert m.move_edge("end", 5.0) is None and m.marks == [Mark(2.0, 2.0, "p")]
+
+
+def test_snap_moves_the_nearer_edge_to_the_cursor():
+    m = MarksModel(duration=10.0)
+    m.set_value(
+        [{"start": 2.0, "end": 6.0, "label": "a"}, {"start": 8.0, "end": 8.0, "label": "p"}]
+    )
+    m.selected = 0
+    m.move_to(0.5)
+    assert m.snap_edge() is None and m.marks[0] == Mark(0.5, 6.0, "a")
+    m.move_to(5.0)  # inside, nearer the end
+    assert m.snap_edge() is None and m.marks[0] == Mark(0.5, 5.0, "a")
+    assert "already there" in m.snap_edge()
+    m.move_to(9.5)
+    assert m.snap_edge() is None and m.marks[0] == Mark(0.5, 9.5, "a")
+    m.selected = 1
+    m.move_to(7.25)
+    assert m.snap_edge() is None and m.marks[1] == Mark(7.25, 7.25, "p")
+    assert m.selected_mark == Mark(7.25, 7.25, "p")
+
+
+def test_the_edge_keys_act_on_the_mark_under_the_cursor_when_none_is_selected():
+    m = MarksModel(duration=10.0)
+    m.set_value(
+        [{"start": 1.0, "end": 9.0, "label": "long"}, {"start": 4.0, "end": 5.0, "label": "s"}]
+    )
+    assert m.selected is None
+    m.move_to(9.5)  # under no mark
+    assert "tab selects" in m.move_edge("start", 1.0)
+    m.move_to(4.5)  # under both: the shorter one
+    assert m.move_edge("end", 1.0) is None and m.marks[1] == Mark(4.0, 6.0, "s")
+    assert m.selected_mark == Mark(4.0, 6.0, "s")
+
+
+def test_a_move_onto_an_identical_mark_is_refused():
+    m = MarksModel(duration=10.0)
+    m.set_value(
+        [{"start": 1.0, "end": 2.0, "label": "a"}, {"start": 1.5, "end": 2.0, "label": "a"}]
+    )
+    m.selected = 1
+    assert "already there" in m.move_edge("start", -0.5)
+    assert len(m.marks) == 2 and not m.can_undo
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["start", "end", "snap"]),
+            st.floats(-200, 200, allow_nan=False),
+        ),
+        max_size=15,
+    )
+)
+def test_any_edge_moves_keep_marks_ordered_rounded_inside_the_audio_and_undo_all(moves):
+    m = MarksModel(duration=100.0)
+    m.set_value(
+        [{"start": 10.0, "end": 20.0, "label": "a"}, {"start": 50.0, "end": 50.0, "label": "p"}]
+    )
+    before = m.value()
+    for i, (edge, seconds) in enumerate(moves):
+        m.selected = i % 2
+        if edge == "snap":
+            m.move_to(abs(seconds) / 2)
+            m.snap_edge()
+        else:
+            m.move_edge(edge, seconds)
+        for mark in m.marks:
+            assert 0.0 <= mark.start <= mark.end <= 100.0
+            assert ms(mark.start) == mark.start and ms(mark.end) == mark.end
+        assert [mk.is_point for mk in sorted(m.marks, key=lambda k: k.label)] == [False, True]
+    while m.undo():
+        pass
+    assert m.value() == before

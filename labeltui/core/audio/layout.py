@@ -8,7 +8,8 @@ is reverse video in its lane and `▶` in the list.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 from labeltui.core.audio.marks import Mark, MarksModel
 from labeltui.core.audio.waveform import View, column_owners, format_time, lane_text, mark_lanes
@@ -105,29 +106,107 @@ def status_line(model: MarksModel, view: View | None, step: float, message: str)
     return line
 
 
-def list_lines(model: MarksModel, colors: Mapping[str, str], rows: int) -> list[Line]:
-    """A header and up to `rows - 1` marks (label, start, end), kept around the selection."""
+def status_lines(
+    model: MarksModel,
+    view: View | None,
+    step: float,
+    message: str,
+    width: int,
+    measure: Callable[[str], int] = len,
+) -> list[Line]:
+    """The status line, with the message beside it when it fits in `width` (cells, as
+    `measure` counts them), else on lines of its own below, wrapped between phrases (a command
+    such as `pip install …` is never cut)."""
+    whole = status_line(model, view, step, message)
+    if not message or sum(measure(text) for text, _ in whole) <= width:
+        return [whole]
+    return [status_line(model, view, step, "")] + [
+        [(line, "italic")] for line in wrap_message(message, width)
+    ]
+
+
+def rows_for(height: int, wanted: int, status_rows: int = 1) -> tuple[int, int]:
+    """(waveform rows, list rows) of an editor `height` rows high.
+
+    The ruler, two lanes, `status_rows` and the legend always show; the list gets the `wanted`
+    rows (header and marks) up to about half of what is left, at least three, and the
+    waveform the rest, at least two: at 60x20 that is a header and four marks over a
+    five-row waveform.
+    """
+    avail = max(height, 8) - 4 - status_rows
+    rows = max(1, min(wanted, max(3, avail - max(3, avail // 2))))
+    return max(2, avail - rows), rows
+
+
+def fit_hints(hints: Sequence[str], room: int) -> str:
+    """The first `hints` that fit in `room` columns, joined by ` · `; the rest are left out
+    whole, never cut mid-word (help lists every key)."""
+    shown = ""
+    for hint in hints:
+        more = f"{shown} · {hint}" if shown else hint
+        if len(more) > room:
+            break
+        shown = more
+    return shown
+
+
+def wrap_message(text: str, width: int) -> list[str]:
+    """`text` on lines of at most `width` cells, broken between phrases where it can.
+
+    A message is wrapped rather than cut, and an instruction in brackets (`(pip install
+    'labeltui[playback]')`) or after a colon is kept whole on its line when it fits, so a
+    command is never split. Words longer than a line are broken.
+    """
+    width = max(8, width)
+    phrases = [p for p in re.split(r"(?<=:) | (?=\()", label_text(text)) if p]
+    lines: list[str] = []
+    for phrase in phrases:
+        words = [phrase] if len(phrase) <= width else phrase.split(" ")
+        for word in words:
+            while len(word) > width:
+                lines.append(word[:width])
+                word = word[width:]
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+    return lines or [""]
+
+
+def list_lines(
+    model: MarksModel, colors: Mapping[str, str], rows: int, width: int = 200
+) -> list[Line]:
+    """A header and up to `rows - 1` marks (label, start, end), kept around the selection.
+
+    Every line fits in `width` columns: long label names are cut with `…` (the lanes and the
+    annotation file have them whole), the count of marks not shown is short, and with no
+    marks the hint wraps onto `rows` lines.
+    """
     marks = model.marks
     if not marks:
-        return [[(EMPTY_HINT, "dim")]]
+        return [[(line, "dim")] for line in wrap_message(EMPTY_HINT, width)[: max(1, rows)]]
     names = [label_text(m.label) for m in marks]
-    widest = max(5, *(len(n) for n in names))
-    head: Line = [(f"   {'#':>3}  {'label':<{widest}}  {'start':>12}  {'end':>12}", "dim")]
+    tw = max(5, *(len(format_time(t)) for m in marks for t in (m.start, m.end)))
+    room = width - 8 - 2 * (tw + 2) - len("  point")
+    widest = max(5, min(max(len(n) for n in names), room))
+    names = [n if len(n) <= widest else n[: widest - 1] + "…" for n in names]
+    head: Line = [(f"   {'#':>3}  {'label':<{widest}}  {'start':>{tw}}  {'end':>{tw}}", "dim")]
     shown = max(1, rows - 1)
     sel = model.selected or 0
     first = min(max(0, sel - shown // 2), max(0, len(marks) - shown))
+    last = min(len(marks), first + shown)
     lines = [head]
-    for i in range(first, min(len(marks), first + shown)):
+    for i in range(first, last):
         m, chosen = marks[i], i == model.selected
         extra = " reverse" if chosen else ""
         lines.append(
             [
                 (f"{'▶' if chosen else ' '}  {i + 1:>3}  ", ("bold" + extra).strip()),
                 (f"{names[i]:<{widest}}", (colors.get(m.label, "") + extra).strip()),
-                (f"  {format_time(m.start):>12}  {format_time(m.end):>12}", extra.strip()),
+                (f"  {format_time(m.start):>{tw}}  {format_time(m.end):>{tw}}", extra.strip()),
                 ("  point" if m.is_point else "", ("dim" + extra).strip()),
             ]
         )
     if len(marks) > shown:
-        head.append((f"   ({len(marks)} marks, tab walks them)", "dim"))
+        head.append((f"  {first + 1}–{last} of {len(marks)}, tab walks them", "dim"))
     return lines

@@ -195,10 +195,65 @@ class MarksModel:
             return None
         return self.marks[self.selected]
 
+    # -- moving a mark's edges ---------------------------------------------------------------
+
+    def edge_target(self) -> Mark | None:
+        """The mark the edge keys move: the selected one, else the one under the cursor (the
+        shortest when several are), which then becomes the selected one."""
+        if self.selected_mark is None:
+            under = [i for i, m in enumerate(self.marks) if m.start <= self.cursor <= m.end]
+            if not under:
+                return None
+            self.selected = min(under, key=lambda i: self.marks[i].end - self.marks[i].start)
+        return self.selected_mark
+
+    def move_edge(self, edge: str, seconds: float) -> str | None:
+        """Move the target mark's `start` or `end` by `seconds`; return why not, or None.
+
+        Rules (the README's "Audio marks" section): times are rounded to the millisecond and
+        clamped to the audio; an interval's edge stops 1 ms short of its other edge, so an
+        interval stays an interval (a move past it stops there); a point has one time, and
+        either edge key moves the whole point. The cursor goes to the moved edge, the mark
+        stays selected, and `undo` takes the move back.
+        """
+        mark = self.edge_target()
+        if mark is None:
+            return "no mark here: tab selects one"
+        time = mark.start if edge == "start" else mark.end
+        return self._set_edge(mark, edge, time + seconds)
+
+    def snap_edge(self) -> str | None:
+        """Move the target mark's edge nearer the cursor (its start on a tie) to the cursor;
+        a point moves to the cursor. Return why not, or None."""
+        mark = self.edge_target()
+        if mark is None:
+            return "no mark here: tab selects one"
+        edge = "start" if abs(self.cursor - mark.start) <= abs(self.cursor - mark.end) else "end"
+        return self._set_edge(mark, edge, self.cursor)
+
+    def _set_edge(self, mark: Mark, edge: str, t: float) -> str | None:
+        if mark.is_point:
+            point = ms(min(max(t, 0.0), self.duration))
+            new = Mark(point, point, mark.label)
+        elif edge == "start":
+            new = Mark(ms(min(max(t, 0.0), mark.end - 0.001)), mark.end, mark.label)
+        else:
+            new = Mark(mark.start, ms(min(max(t, mark.start + 0.001), self.duration)), mark.label)
+        if new == mark:
+            return _why_not(mark, edge, t)
+        if new in self.marks:
+            return f"the same {mark.label} mark is already there"
+        self._push()
+        self.marks[self.marks.index(mark)] = new
+        self.marks.sort()
+        self.selected = self.marks.index(new)
+        self.cursor = new.start if edge == "start" else new.end
+        return None
+
     # -- undo --------------------------------------------------------------------------------
 
     def undo(self) -> bool:
-        """Undo the last edit (mark, delete, `[` or `]`); cursor moves are not edits."""
+        """Undo the last edit (mark, delete, edge move, `[` or `]`); cursor moves are not edits."""
         if not self._undo:
             return False
         state = self._undo.pop()
@@ -223,6 +278,19 @@ class MarksModel:
         )
 
 
+def _why_not(mark: Mark, edge: str, t: float) -> str:
+    """Why a move left `mark` as it was: already there, at the audio's end, or at the other
+    edge (an interval keeps at least a millisecond)."""
+    now = mark.start if edge == "start" else mark.end
+    what = "point" if mark.is_point else edge
+    if abs(t - now) < 0.0005:
+        return f"the {what} is already there"
+    if mark.is_point or (edge == "start") == (t < now):
+        return f"the {what} is already at the {'start' if t < now else 'end'} of the audio"
+    other = "end" if edge == "start" else "start"
+    return f"the {edge} stops 1 ms from the {other} (an interval stays an interval)"
+
+
 def _parse(entry: Any, limit: float = MAX_SECONDS) -> Mark | None:
     """A mark from a stored entry, or None when it is not one (see the module docstring)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
@@ -230,7 +298,7 @@ def _parse(entry: Any, limit: float = MAX_SECONDS) -> Mark | None:
     start, end = entry.get("start"), entry.get("end", entry.get("start"))
     if not all(_is_time(t) for t in (start, end)):
         return None
-    start, end = ms(float(start)), ms(float(end))
+    start, end = ms(float(start)), ms(float(end))  # type: ignore[arg-type]  # _is_time checked both
     if end < start or end > limit:
         return None
     return Mark(start, end, entry["label"])

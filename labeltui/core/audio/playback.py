@@ -89,7 +89,7 @@ class Player:
             with self._lock:
                 data = f.read(frames, dtype="float32", always_2d=True) if not f.closed else None
             n = 0 if data is None else len(data)
-            if n:
+            if data is not None and n:
                 outdata[:n] = data if data.shape[1] == channels else data.mean(1, keepdims=True)
             outdata[n:] = 0
             self._played += n

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.color import Color, ColorParseError
 from rich.console import RenderableType
 from rich.text import Text
@@ -27,15 +28,19 @@ from labeltui.core.answer_check import value_problems
 from labeltui.core.audio.decode import AudioError, AudioInfo, probe
 from labeltui.core.audio.envelope import Columns, Envelope, load_cached, open_envelope
 from labeltui.core.audio.layout import (
+    EMPTY_HINT,
     Line,
     column_styles,
+    fit_hints,
     label_text,
     lane_lines,
     list_lines,
+    rows_for,
     runs,
-    status_line,
+    status_lines,
+    wrap_message,
 )
-from labeltui.core.audio.marks import Mark, MarksModel
+from labeltui.core.audio.marks import Mark, MarksModel, nice_step
 from labeltui.core.audio.playback import NoSoundDevice, Player
 from labeltui.core.audio.waveform import View, block_rows, braille_rows, format_time, ruler, steps
 from labeltui.core.items import Item
@@ -49,6 +54,27 @@ PALETTE = ("green", "magenta", "cyan", "yellow", "bright_blue", "red", "bright_g
 _MOVE = Binding.Group("Move", compact=True)
 _ZOOM = Binding.Group("Zoom", compact=True)
 _INTERVAL = Binding.Group("Interval", compact=True)
+_EDGES = Binding.Group("Mark edges")
+
+
+def _edge(keys: str, edge: str, direction: int, fine: bool = False) -> Binding:
+    """An edge key: ctrl+arrows move by the cursor's step (and show in the footer), alt+arrows
+    by the fine step."""
+    way = "back" if direction < 0 else "on"
+    shown = keys.replace("ctrl+", "^").replace("shift+", "⇧").replace("left", "←")
+    return Binding(
+        keys,
+        f"edge('{edge}', {direction}, {fine})",
+        f"Selected mark's {edge} {way} a {'fine ' if fine else ''}step",
+        show=not fine,
+        group=None if fine else _EDGES,
+        key_display=None if fine else shown.replace("right", "→"),
+    )
+
+
+#: The legend's reminders after the labels, most needed first; those that do not fit are left
+#: out whole (help lists every key).
+HINTS = ("^←^→ start", "^⇧←^⇧→ end", "^e edge to cursor", "esc cancel", "⇧←⇧→ big step")
 
 _shared_player: Player | None = None
 
@@ -89,7 +115,19 @@ class AudioEditor(TaskEditor):
         Binding("backspace,delete", "delete_mark", "Delete mark", key_display="⌫"),
         Binding("space", "play", "Play/stop"),
         Binding("escape", "cancel_interval", "Cancel the open interval", show=False),
+        _edge("ctrl+left", "start", -1),
+        _edge("ctrl+right", "start", 1),
+        _edge("ctrl+shift+left", "end", -1),
+        _edge("ctrl+shift+right", "end", 1),
+        _edge("alt+left", "start", -1, fine=True),
+        _edge("alt+right", "start", 1, fine=True),
+        _edge("alt+shift+left", "end", -1, fine=True),
+        _edge("alt+shift+right", "end", 1, fine=True),
+        Binding("ctrl+e", "snap_edge", "Selected mark's nearer edge to the cursor", show=False),
     ]
+    """Edge keys act on the selected mark (or the one under the cursor): ctrl moves by the
+    cursor's step, alt by a tenth of it (at least 1 ms); `ctrl+e` moves the nearer edge to the
+    cursor. `[`/`]` keep their meaning here (an interval's start and end at the cursor)."""
 
     def __init__(
         self,
@@ -264,6 +302,35 @@ class AudioEditor(TaskEditor):
             self.message = "interval cancelled"
             self.refresh()
 
+    def fine_step(self) -> float:
+        """The fine edge step: a tenth of the cursor's step, at least a millisecond."""
+        return nice_step(self.steps()[0] / 10)
+
+    def action_edge(self, edge: str, direction: int, fine: bool = False) -> None:
+        """Move the selected mark's start or end by a step (or a fine step)."""
+        if self.info is None:
+            return
+        step = self.fine_step() if fine else self.steps()[0]
+        self._edge_moved(self.model.move_edge(edge, step * direction), edge)
+
+    def action_snap_edge(self) -> None:
+        """Move the selected mark's edge nearer the cursor to the cursor."""
+        if self.info is None:
+            return
+        self._edge_moved(self.model.snap_edge(), "")
+
+    def _edge_moved(self, problem: str | None, edge: str) -> None:
+        mark = self.model.selected_mark
+        if problem is not None or mark is None:
+            self.message = problem or ""
+            self.refresh()
+            return
+        if mark.is_point:
+            self.message = f"moved {mark.label} to {format_time(mark.start)}"
+        else:
+            self.message = f"{mark.label} now {_span_text(mark)}"
+        self._changed()
+
     def action_next_mark(self) -> None:
         mark = self.model.select_next()
         self.message = f"selected {mark.label} {_span_text(mark)}" if mark else "no marks yet"
@@ -317,7 +384,8 @@ class AudioEditor(TaskEditor):
 
     def on_click(self, event: Click) -> None:
         """A click on the waveform puts the cursor there."""
-        if 1 <= event.y <= self._layout()[0] and self.info is not None:
+        wave_rows = self._layout(len(self._status(self.wave_width)))[0]
+        if 1 <= event.y <= wave_rows and self.info is not None:
             self.model.move_to(self.view.time_at(event.x, self.wave_width))
             self._moved()
 
@@ -340,36 +408,43 @@ class AudioEditor(TaskEditor):
 
     # -- drawing ------------------------------------------------------------------------------
 
-    def _layout(self) -> tuple[int, int]:
-        """(waveform rows, mark-list rows) for the current height."""
-        height = max(self.size.height, 8)
-        rows = min(len(self.model.marks), max(1, (height - 8) // 3)) + 1
-        return max(2, height - 5 - rows), rows
+    def _layout(self, status_rows: int = 1) -> tuple[int, int]:
+        """(waveform rows, mark-list rows) for the current height (see `layout.rows_for`)."""
+        marks = len(self.model.marks)
+        wanted = marks + 1 if marks else len(wrap_message(EMPTY_HINT, self.wave_width))
+        return rows_for(self.size.height, wanted, status_rows)
+
+    def _status(self, width: int) -> list[Text]:
+        step = self.steps()[0] if self.info is not None else 0.0
+        view = self.view if self.info is not None else None
+        lines = status_lines(self.model, view, step, self.message, width, cell_len)
+        return [Text.assemble(*line) for line in lines]
 
     def render(self) -> RenderableType:
         width = self.wave_width
-        wave_h, list_h = self._layout()
+        status = self._status(width)
+        wave_h, list_h = self._layout(len(status))
         lines: list[Line] = []
         if self.info is None:
-            lines.append([(label_text(self.error or "no audio"), "bold")])
+            # the error wraps (a long path and what is wrong with it both stay readable)
+            lines += [[(x, "bold")] for x in wrap_message(self.error or "no audio", width)]
+            del lines[wave_h + 1 :]
             lines.append([("Cannot show the audio: skip the item (ctrl+k) or fix the path.", "")])
-            lines.extend([] for _ in range(wave_h + 1))
+            lines.extend([] for _ in range(wave_h + 3 - len(lines)))
         else:
             lines.append([(ruler(self.view, width), "dim")])
             lines.extend(self._wave_lines(width, wave_h))
             lines.extend(lane_lines(self.model, self.label_colors, self.view, width))
-        step = self.steps()[0] if self.info is not None else 0.0
-        view = self.view if self.info is not None else None
-        status = Text.assemble(*status_line(self.model, view, step, self.message))
-        status.truncate(width, overflow="ellipsis")
-        texts = [Text.assemble(*line, no_wrap=True, overflow="crop") for line in lines]
-        texts.append(status)
-        legend = self.legend()
-        legend.truncate(width, overflow="ellipsis")
-        texts.append(legend)
-        texts.extend(
-            Text.assemble(*line) for line in list_lines(self.model, self.label_colors, list_h)
-        )
+        texts = [Text.assemble(*line) for line in lines]
+        texts += status
+        texts.append(self.legend(width))
+        texts += [
+            Text.assemble(*line)
+            for line in list_lines(self.model, self.label_colors, list_h, width)
+        ]
+        for text in texts:
+            text.no_wrap, text.overflow = True, "ellipsis"
+            text.truncate(width, overflow="ellipsis")
         return Text("\n", no_wrap=True, overflow="crop").join(texts)
 
     def _wave_lines(self, width: int, height: int) -> list[Line]:
@@ -390,15 +465,17 @@ class AudioEditor(TaskEditor):
         styles = column_styles(self.model, self.label_colors, self.view, width)
         return [runs(row, styles) for row in draw(cols.mins, cols.maxs, height, scale)]
 
-    def legend(self) -> Text:
-        """The labels with their keys (points and intervals alike), so no key is hidden."""
+    def legend(self, width: int = 1000) -> Text:
+        """The labels with their keys (points and intervals alike), so no key is hidden, then
+        the reminders of `HINTS` that fit whole."""
         text = Text(no_wrap=True, overflow="ellipsis")
         for label in self.task.labels:
             text.append(f" {label.key} ", style="reverse bold")
             text.append(" ")
             text.append(label_text(label.name), style=f"bold {self.label_colors[label.name]}")
             text.append("  ")
-        text.append("esc cancel interval · ⇧←/⇧→ big step · home/end", style="dim")
+        hints = fit_hints(HINTS, width - text.cell_len)
+        text.append(hints, style="dim")
         return text
 
 
