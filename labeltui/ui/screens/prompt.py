@@ -1,4 +1,7 @@
-"""A one-line question in a modal: go to item number, search text."""
+"""A one-line question in a modal: go to an item by number or id, search ids and text.
+
+Its own key line replaces the screen's underneath, whose keys do not work while it is open.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from labeltui.ui.widgets.key_bar import KeyBar
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -24,8 +29,13 @@ class PromptScreen(ModalScreen[str | None]):
         padding: 0 1;
         background: $surface;
     }
+    PromptScreen > KeyBar {
+        dock: bottom;
+    }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel", key_display="esc"),
+    ]
 
     def __init__(self, question: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
@@ -37,6 +47,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.question, markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+        yield KeyBar(id="prompt-key-bar")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
