@@ -37,8 +37,15 @@ class LabeltuiError(Exception):
 
 
 def report(error: LabeltuiError) -> int:
-    """Print `error` as the one line the user sees; return its exit code."""
+    """Print `error` as the one line the user sees; return its exit code.
+
+    The message may quote a file's name or text: it is printed inert and on one line
+    (`visible_line`: an ESC shows as "␛", a newline as "⏎"), so nothing in it acts on the
+    terminal. `core.display` imports only `re`, so this costs nothing at start-up.
+    """
     import sys
 
-    print(f"labeltui: {error}", file=sys.stderr)
+    from labeltui.core.display import visible_line
+
+    print(f"labeltui: {visible_line(str(error))}", file=sys.stderr)
     return error.exit_code

@@ -17,13 +17,16 @@ CASES = {
     "audio_open.py": (["--minutes", "0.5"], "s"),
     "agree.py": (["--items", "3000", "--runs", "1"], "agree"),
     "open_large.py": (["--lines", "3000", "--runs", "1"], "ratio"),
+    "stats.py": (["--items", "3000", "--runs", "1"], "stats / agree"),
+    "huge_line.py": (["--mb", "2", "--timeout", "60"], "first screen"),
 }
+NEEDS_TMUX = {"open_large.py", "huge_line.py"}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(CASES))
 def test_benchmark_script_runs(script):
-    if script == "open_large.py" and shutil.which("tmux") is None:
+    if script in NEEDS_TMUX and shutil.which("tmux") is None:
         pytest.skip("needs tmux")
     args, expected = CASES[script]
     done = subprocess.run(

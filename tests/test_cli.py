@@ -56,7 +56,12 @@ BAD_INPUTS = [
     (SCHEMA, '{"text": "ok"}\n{"text": broken}\n', "not valid JSON", "d.jsonl:2"),
     (SCHEMA, '{"text": "ok"}\n[1, 2]\n', "expected a JSON object", "d.jsonl:2"),
     (SCHEMA, '{"id": 1.5, "text": "ok"}\n', "'id' must be a string or an integer", "d.jsonl:1"),
-    (SCHEMA, '{"text": "ok", "labels": {"team": "nope"}}\n', "unknown label 'nope'", "d.jsonl:1"),
+    (
+        SCHEMA,
+        '{"text": "ok", "labels": {"team": "nope"}}\n',
+        "team='nope' is not a label of this task",
+        "d.jsonl:1",
+    ),
 ]
 
 

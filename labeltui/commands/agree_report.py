@@ -12,6 +12,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -219,21 +220,74 @@ def _per_label(console: Console, task: TaskResult) -> None:
     console.print(table)
 
 
+def abbreviations(labels: list[str], least: int = 3) -> dict[str, str]:
+    """Each label's shortest start of at least `least` characters that starts no other label
+    (the whole label when every start of it does: `bug` next to `bugfix`)."""
+    short = {}
+    for label in labels:
+        others = [other for other in labels if other != label]
+        for end in range(min(least, len(label)), len(label) + 1):
+            if not any(other.startswith(label[:end]) for other in others):
+                short[label] = label[:end]
+                break
+        else:
+            short[label] = label
+    return short
+
+
 def _confusion(console: Console, task: TaskResult, pair) -> None:
+    """The confusion matrix; when its label columns would not fit the console (80 columns
+    when printed to a file or a pipe), they are headed by abbreviations, explained below."""
     d = task.data
     if pair is None or pair[0] not in d.annotators or pair[1] not in d.annotators:
         pair = (d.annotators[0], d.annotators[1])
     a, b = pair
     matrix = data.confusion_matrix(task, a, b)
     title = Text.assemble("Confusion: ", t(a), " (rows) vs ", t(b), " (columns)")
-    table = _table(console, title)
-    table.add_column("")
-    for label in d.labels:
-        table.add_column(t(label), justify="right")
-    for i, label in enumerate(d.labels):
-        table.add_row(t(label), *[Text(str(int(v)), style="bold" if i == k else "")
-                                  for k, v in enumerate(matrix[i])])  # fmt: skip
+    names = {label: t(label) for label in d.labels}
+
+    def confusion_table(heads: dict[str, Text]) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=True)
+        table.add_column("")
+        for label in d.labels:
+            table.add_column(heads[label], justify="right")
+        for i, label in enumerate(d.labels):
+            table.add_row(names[label], *[Text(str(int(v)), style="bold" if i == k else "")
+                                          for k, v in enumerate(matrix[i])])  # fmt: skip
+        return table
+
+    heads = names
+    table = confusion_table(heads)
+    wide = console.options.update_width(10_000)  # the width the table wants, not its cut
+    if Measurement.get(console, wide, table).maximum > console.width:
+        heads = {label: t(short) for label, short in abbreviations(d.labels).items()}
+        table = confusion_table(heads)
+    _table(console, title)
     console.print(table)
+    shortened = [(heads[label], names[label]) for label in d.labels
+                 if heads[label].plain != names[label].plain]  # fmt: skip
+    if shortened:
+        console.print(legend([Text.assemble(h, " = ", n) for h, n in shortened], console.width))
+        console.print()
+
+
+def legend(entries: list[Text], width: int) -> Text:
+    """`  columns: acc = account, fea = feature_request`, wrapped between entries (never
+    inside one) under the first entry."""
+    lead = "  columns: "
+    out = Text(lead)
+    line = len(lead)
+    for n, entry in enumerate(entries):
+        if n:
+            if line + 2 + entry.cell_len > width:
+                out.append(",\n" + " " * len(lead))
+                line = len(lead)
+            else:
+                out.append(", ")
+                line += 2
+        out.append_text(entry)
+        line += entry.cell_len
+    return out
 
 
 def describe(kind: str, value: Any) -> str:

@@ -49,13 +49,25 @@ ExportTaskOption = Annotated[
         show_default=False,
     ),
 ]
-SchemaOption = Annotated[
+ImportSchemaOption = Annotated[
     Path | None,
     typer.Option(
         "--schema",
         "-s",
-        help="A schema, for its text_field and audio_field (and, for export, its task kinds "
-        "and the CoNLL tokenizer).",
+        help="The schema you will annotate the dataset with: the spans or marks go under "
+        "its task of that kind (when it has exactly one), the text and audio under its "
+        "text_field and audio_field (default: text, audio).",
+        show_default=False,
+    ),
+]
+ExportSchemaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--schema",
+        "-s",
+        help="The schema the file was annotated with: where to find the text and audio "
+        "(its text_field, audio_field), which task is of which kind, and for conll how "
+        "the text was split into tokens.",
         show_default=False,
     ),
 ]
@@ -90,7 +102,7 @@ def import_(
             show_default=False,
         ),
     ] = None,
-    schema: SchemaOption = None,
+    schema: ImportSchemaOption = None,
 ) -> None:
     """Turn another tool's annotations into a dataset with pre-annotations.
 
@@ -130,7 +142,7 @@ def export(
         ),
     ] = None,
     task: ExportTaskOption = None,
-    schema: SchemaOption = None,
+    schema: ExportSchemaOption = None,
     annotator: Annotated[
         str | None,
         typer.Option(

@@ -13,7 +13,14 @@ from typing import Annotated
 
 import typer
 
-from labeltui.commands.options import MaybeSchemaOption, WhereOption
+from labeltui.commands.options import WhereOption
+
+ReviewSchemaOption = Annotated[
+    Path | None,
+    typer.Option("--schema", "-s", help="The YAML label schema (required).", show_default=False),
+]
+"""Checked by the command, so that a missing one is one line, not typer's box; the help says
+it is required all the same."""
 
 
 def review(
@@ -25,7 +32,7 @@ def review(
             show_default=False,
         ),
     ] = None,
-    schema: MaybeSchemaOption = None,
+    schema: ReviewSchemaOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -70,6 +77,7 @@ def review(
     Example: labeltui review tickets.ann.jsonl tickets.bob.jsonl --schema tickets.schema.yaml
     """
     from labeltui.commands.annotate import default_annotator
+    from labeltui.core.display import visible_line
     from labeltui.core.review import check_answers, open_review
     from labeltui.core.review_load import load_review
     from labeltui.core.schema import load_schema
@@ -113,7 +121,12 @@ def review(
         collect_from_now_on()
         app.run()
     finally:
-        saves, path = session.saves, session.store.path
+        saves, store = session.saves, session.store
+        # Nothing saved into a gold file this session created: no empty file is left behind.
+        store.discard_if_unused()
         session.close()
+    for notice in store.notices:  # the gold file was deleted or replaced and written again
+        print(f"labeltui: {visible_line(notice)}", file=sys.stderr)
     noun = "answer" if saves == 1 else "answers"
-    print(f"labeltui: {saves} gold {noun} saved this session to {path}", file=sys.stderr)
+    where = visible_line(str(store.path))
+    print(f"labeltui: {saves} gold {noun} saved this session to {where}", file=sys.stderr)

@@ -295,9 +295,10 @@ class DatasetIndex:
                 if torn and number == last:
                     self._incomplete()
                     continue
-                return self._fail(exc.message)
+                return self._fail(exc.message + self._first_line_hint())
             if not isinstance(obj, dict):
-                return self._fail(f"expected a JSON object, found {type_name(obj)}")
+                message = f"expected a JSON object, found {type_name(obj)}"
+                return self._fail(message + self._first_line_hint())
             try:
                 ident = item_id(obj, text_field, audio_field)
             except BadId as exc:
@@ -425,6 +426,15 @@ class DatasetIndex:
         crash inside a write. It is left out with a note, not an error."""
         self.incomplete_line = self._line
         incomplete_last_line(self.path, self._line)
+
+    def _first_line_hint(self) -> str:
+        """When the first line is not a JSON object and the file looks like a schema: a hint
+        that the dataset and the schema were given the other way round."""
+        if self._starts or self.filtered_out or self.duplicates:
+            return ""
+        from labeltui.core.schema import SCHEMA_HINT, looks_like_schema
+
+        return SCHEMA_HINT if looks_like_schema(self.path) else ""
 
     def _fail(self, message: str) -> bool:
         self.error = LabeltuiError(message, self.path, self._line)

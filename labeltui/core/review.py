@@ -27,7 +27,7 @@ from labeltui.core.moving import Moving
 from labeltui.core.review_compare import is_invalid, majority, norm_labels
 from labeltui.core.review_load import Loaded, ReviewItem
 from labeltui.core.schema import Schema
-from labeltui.core.store import AnnotationStore
+from labeltui.core.store import AnnotationStore, check_output_path
 from labeltui.errors import LabeltuiError
 
 
@@ -221,6 +221,11 @@ def open_review(
         loaded.close()
         raise
     out_path = Path(out) if out is not None else default_gold(paths[0])
+    try:
+        check_output_path(out_path)  # a link loop, FIFO or device: one line, before resolve()
+    except LabeltuiError:  # would raise RuntimeError on a loop
+        loaded.close()
+        raise
     resolved = out_path.resolve()
     for path in paths:
         if Path(path).resolve() == resolved:

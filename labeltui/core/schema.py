@@ -6,6 +6,8 @@ it is about. Validation is strict: a typo in a key is an error, not a silently i
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,7 +111,64 @@ def load_schema(path: str | Path) -> Schema:
         raise LabeltuiError("schema file not found", path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LabeltuiError(f"cannot read schema: {exc}", path) from None
-    return parse_schema(text, str(path))
+    try:
+        return parse_schema(text, str(path))
+    except LabeltuiError as exc:
+        if not looks_like_dataset(path, text):
+            raise
+        raise LabeltuiError(exc.message + DATASET_HINT, exc.path, exc.line) from None
+
+
+#: Added to a schema's or a dataset's first error when the file looks like the other one.
+DATASET_HINT = (
+    "; this file looks like a dataset, not a schema: were the dataset and --schema swapped?"
+)
+SCHEMA_HINT = (
+    "; this file looks like a schema, not a dataset: were the dataset and --schema swapped?"
+)
+
+
+def looks_like_dataset(path: str | Path, text: str) -> bool:
+    """A .jsonl/.json file, or one whose first line is a JSON object: given as the schema, it
+    is most likely the dataset, put where the schema goes."""
+    import json
+
+    if Path(path).suffix.lower() in (".jsonl", ".json"):
+        return True
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def looks_like_schema(path: str | Path, limit: int = 1 << 20) -> bool:
+    """A .yaml/.yml file, or a small one that YAML reads as a mapping with `tasks`: given as
+    the dataset, it is most likely the schema (read with the same guards as a schema)."""
+    path = Path(path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return True
+    loader = None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block here
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            text = os.pread(fd, limit + 1, 0).decode("utf-8")
+        finally:
+            os.close(fd)
+        if len(text) > limit:
+            return False
+        loader = _SchemaLoader(text, str(path))
+        root = loader.get_single_node()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, LabeltuiError):
+        return False
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return isinstance(root, yaml.MappingNode) and any(
+        isinstance(key, yaml.ScalarNode) and key.value == "tasks" for key, _ in root.value
+    )
 
 
 def parse_schema(text: str, path: str = "<schema>") -> Schema:

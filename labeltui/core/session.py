@@ -15,7 +15,7 @@ from typing import Any
 from labeltui.core.answer_check import label_problems, missing_answer, missing_text
 from labeltui.core.dataset import DatasetIndex
 from labeltui.core.items import Item
-from labeltui.core.moving import Moving
+from labeltui.core.moving import IndexedMoving
 from labeltui.core.schema import Schema, load_schema
 from labeltui.core.selection import SortKey, Where
 from labeltui.core.store import AnnotationStore, default_output
@@ -31,9 +31,17 @@ class Progress:
     total: int
     total_known: bool
     done: int
+    """Items whose current line is `done` (a skip is not counted here)."""
     saved_this_session: int
     rate_per_hour: float | None
     remaining_seconds: float | None
+    skipped: int = 0
+    """Items whose current line is `skipped`."""
+
+    @property
+    def annotated(self) -> int:
+        """Items with a current line, done or skipped (what ctrl+u does not stop at)."""
+        return self.done + self.skipped
 
 
 class AnswerRefused(LabeltuiError):
@@ -60,7 +68,7 @@ class AnswerRefused(LabeltuiError):
 
 
 @dataclass
-class Session(Moving):
+class Session(IndexedMoving):
     """One annotator working through one dataset."""
 
     index: DatasetIndex
@@ -137,20 +145,25 @@ class Session(Moving):
         """Go to the next item without a current line, wrapping around once."""
         return self.next_without_line()
 
+    # -- going to an item and searching ----------------------------------------------------------
+
+    def goto(self, answer: str) -> str | None:
+        """Go to the item `answer` names (see `locate`); None, or why it could not."""
+        found = self.locate(answer)
+        if isinstance(found, str):
+            return found
+        assert found is not None  # locate reads on, so it always answers
+        self.go(found)
+        return None
+
     def search(self, needle: str | None = None) -> bool:
-        """Go to the next item whose text contains `needle` (case-insensitive), wrapping."""
-        if needle is not None:
-            self.last_search = needle
-        needle = self.last_search.casefold()
-        if not needle or self.empty:
+        """Go to the next item whose id or text contains `needle` (see `find_next`); True when
+        one does (it may be the shown item itself, the only one that matches)."""
+        found = self.find_next(needle)
+        if found is None:
             return False
-        total = len(self.index)
-        for step in range(1, total + 1):
-            candidate = (self.position + step) % total
-            text = self.index.item(candidate).text or ""
-            if needle in text.casefold():
-                return self.go(candidate) or candidate == self.position
-        return False
+        self.go(found)
+        return True
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -242,12 +255,29 @@ class Session(Moving):
     # -- progress ------------------------------------------------------------------------------
 
     def done_count(self) -> int:
-        """Items with a current line: exact once indexed, the store's count until then."""
+        """Items with a current line, done or skipped: exact once indexed, the store's count
+        until then (save and undo keep it up to date)."""
         if self._done is None:
             if not self.index.complete:
                 return min(len(self.store.current), max(len(self.index), 1))
             self._done = self.index.count_ids(self.store.current)
         return self._done
+
+    def skipped_count(self) -> int:
+        """Items whose current line is `skipped`, so that "done" means answered.
+
+        Counted from the store each time the status line is drawn (about 40 ms for a million
+        annotation lines, nothing to notice for thousands; only the skipped ids are looked up in
+        the index), so save and undo need not track it.
+        """
+        skipped = [
+            ident for ident, record in self.store.current.items() if record.status == "skipped"
+        ]
+        if not skipped:
+            return 0
+        if not self.index.complete:
+            return min(len(skipped), self.done_count())
+        return self.index.count_ids(skipped)
 
     def progress(self) -> Progress:
         total = len(self.index)
@@ -255,12 +285,14 @@ class Session(Moving):
         known = self.index.complete or self.index.error is not None
         if not known and self.index.lines_total:
             total = max(total, self.index.lines_total)
-        done = self.done_count()
+        annotated = self.done_count()
+        skipped = min(self.skipped_count(), annotated)
+        done = annotated - skipped
         elapsed = time.monotonic() - self.started
         rate = self.saves / elapsed * 3600 if self.saves and elapsed > 0 else None
         remaining = None
         if rate:
-            remaining = max(0, total - done) / rate * 3600
+            remaining = max(0, total - annotated) / rate * 3600
         return Progress(
             position=self.position + 1,
             total=total,
@@ -269,6 +301,7 @@ class Session(Moving):
             saved_this_session=self.saves,
             rate_per_hour=rate,
             remaining_seconds=remaining,
+            skipped=skipped,
         )
 
 

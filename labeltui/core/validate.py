@@ -2,16 +2,18 @@
 
 Checks what the index checks (JSON objects, ids) plus what needs the schema: items carry the
 fields their tasks need, and pre-annotations fit their task (known labels, valid spans whose
-text matches the offsets, marks with start <= end).
+text matches the offsets, marks with start <= end). The value rules are
+`core.answer_check`'s, the ones the app flags on screen and refuses to save, so `validate` and
+the app can never disagree about a value.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.answer_check import missing_text, value_problems
 from labeltui.core.dataset import DatasetIndex
 from labeltui.core.display import visible_line
 from labeltui.core.fit import FitCheck
@@ -30,54 +32,10 @@ class Report:
 
 
 def check_value(task: Task, value: Any, text: str | None) -> str | None:
-    """Why `value` is not a valid answer for `task` (None when it is)."""
-    names = set(task.label_names)
-    if value is None:
-        return None
-    if task.kind == "choice":
-        if not isinstance(value, str):
-            return f"task {task.name!r}: a choice value must be a label name or null"
-        if value not in names:
-            return f"task {task.name!r}: unknown label {value!r}"
-    elif task.kind == "multi_choice":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"task {task.name!r}: a multi_choice value must be a list of label names"
-        unknown = [v for v in value if v not in names]
-        if unknown:
-            return f"task {task.name!r}: unknown label {unknown[0]!r}"
-    else:
-        if not isinstance(value, list):
-            return f"task {task.name!r}: a {task.kind} value must be a list"
-        for entry in value:
-            problem = _check_entry(task, entry, text)
-            if problem:
-                return f"task {task.name!r}: {problem}"
-    return None
-
-
-def _check_entry(task: Task, entry: Any, text: str | None) -> str | None:
-    if not isinstance(entry, dict) or not {"start", "end", "label"} <= entry.keys():
-        return "each entry needs start, end and label"
-    if entry["label"] not in task.label_names:
-        return f"unknown label {entry['label']!r}"
-    start, end = entry["start"], entry["end"]
-    if task.kind == "spans":
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-            return "span offsets must be integers"
-        if text is None or not 0 <= start < end <= len(text):
-            return f"span {start}..{end} is outside the text"
-        if "text" in entry and entry["text"] != text[start:end]:
-            found = text[start:end]
-            return f"span {start}..{end} says {entry['text']!r} but the text there is {found!r}"
-    else:
-        if not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-            for v in (start, end)
-        ):
-            return "mark times must be numbers of seconds (not NaN or infinity)"
-        if start < 0 or end < start:
-            return f"mark {start}..{end}: times must satisfy 0 <= start <= end"
-    return None
+    """Why `value` is not a valid answer for `task` (None when it is): the first of
+    `answer_check.value_problems`, the same rules and words the app uses on screen."""
+    problems = value_problems(task, value, text)
+    return problems[0] if problems else None
 
 
 def validate_files(schema_path: str | Path, dataset_path: str | Path | None = None) -> Report:
@@ -116,12 +74,9 @@ def validate_files(schema_path: str | Path, dataset_path: str | Path | None = No
 def _item_problem(schema: Schema, item: Item, path: Path, report: Report) -> LabeltuiError | None:
     """What is wrong with one item given the schema (counting it as pre-annotated), or None."""
     kinds = {task.kind for task in schema.tasks}
-    if "spans" in kinds and not isinstance(item.data.get(schema.text_field), str):
-        return LabeltuiError(
-            f"item has no text field {schema.text_field!r}, which spans tasks need",
-            path,
-            item.line,
-        )
+    no_text = missing_text(schema, item.data)
+    if no_text is not None:
+        return LabeltuiError(no_text, path, item.line)
     if "audio_marks" in kinds and item.audio is None:
         return LabeltuiError(
             f"item has no audio field {schema.audio_field!r}, which audio_marks tasks need",
@@ -137,7 +92,7 @@ def _item_problem(schema: Schema, item: Item, path: Path, report: Report) -> Lab
     for task in schema.tasks:
         problem = check_value(task, labels.get(task.name), item.text)
         if problem:
-            return LabeltuiError(problem, path, item.line)
+            return LabeltuiError(f"pre-annotation does not fit: {problem}", path, item.line)
     return None
 
 

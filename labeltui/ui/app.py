@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 from textual.events import Key, Mount
+from textual.notifications import SeverityLevel
 
+from labeltui.core.display import visible
 from labeltui.core.session import Session
 from labeltui.ui.screens.annotate import AnnotateScreen
 
@@ -34,8 +36,24 @@ class LabelApp(App[None]):
 
     def on_mount(self) -> None:
         if self.session.store.recovered:
-            self.notify(self.session.store.recovered, severity="warning", timeout=10)
+            self.notify(self.session.store.recovered, severity="warning", timeout=10, markup=False)
         self.push_screen(AnnotateScreen(self.session))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain, inert text, whoever sends it (a screen's or a widget's
+        `notify` comes here): Textual would read `[...]` in a message (a file name, a search,
+        an error quoting file text) as markup, and an ESC in it would reach the terminal.
+        labeltui never styles a notification, so `markup` is ignored."""
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        super().notify(visible(message), title=title, severity=severity, markup=False, **kwargs)
 
     def on_key(self, event: Key) -> None:
         """Label keys are handled here, after the bindings of the keys typed before them.
@@ -69,7 +87,7 @@ class ReviewApp(LabelApp):
         from labeltui.ui.screens.review import ReviewScreen
 
         if self.review.store.recovered:
-            self.notify(self.review.store.recovered, severity="warning", timeout=10)
+            self.notify(self.review.store.recovered, severity="warning", timeout=10, markup=False)
         self.push_screen(ReviewScreen(self.review))
 
 

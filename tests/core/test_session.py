@@ -277,18 +277,33 @@ def test_progress_counts(tmp_path, session):
     prewrite(tmp_path, [("t0", {}, "done"), ("t1", {}, "skipped")])
     s = session()
     p = s.progress()
-    assert (p.position, p.total, p.total_known, p.done) == (3, len(TEXTS), True, 2)
+    assert (p.position, p.total, p.total_known, p.done, p.skipped) == (3, len(TEXTS), True, 1, 1)
+    assert p.annotated == 2
     assert (p.saved_this_session, p.rate_per_hour, p.remaining_seconds) == (0, None, None)
     s.save({"team": "bug", "topics": []})
     s.save({"team": "bug", "topics": []})
     p = s.progress()
-    assert (p.position, p.done, p.saved_this_session) == (5, 4, 2)
+    assert (p.position, p.done, p.skipped, p.saved_this_session) == (5, 3, 1, 2)
     assert p.rate_per_hour is not None and p.rate_per_hour > 0
     expected_remaining = (len(TEXTS) - 4) / p.rate_per_hour * 3600
     assert p.remaining_seconds == pytest.approx(expected_remaining, rel=0.05)
     s.go(2)
     s.save({"team": "other", "topics": []})  # a second save of one item is not a new item
-    assert s.progress().done == 4
+    assert s.progress().done == 3
+
+
+def test_progress_skipping_and_undoing_move_items_between_done_and_skipped(tmp_path, session):
+    prewrite(tmp_path, [("t0", {}, "done")])
+    s = session()
+    s.go(1)
+    s.skip()
+    p = s.progress()
+    assert (p.done, p.skipped, p.annotated) == (1, 1, 2)
+    s.go(0)
+    s.skip()  # a done item skipped now: it no longer counts as done
+    assert (s.progress().done, s.progress().skipped) == (0, 2)
+    assert s.undo() and (s.progress().done, s.progress().skipped) == (1, 1)
+    assert s.undo() and (s.progress().done, s.progress().skipped) == (1, 0)
 
 
 def test_progress_before_the_index_is_complete(session):

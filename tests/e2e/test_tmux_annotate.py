@@ -142,13 +142,20 @@ def test_help_at_80x24_lists_keys_and_instructions(tmp_path, tmux_factory):
     t = tmux_factory(["annotate", "data.jsonl", "-s", "schema.yaml", "-a", "ann"], tmp_path, 80, 24)
     t.wait_for("ticket number 0")
     t.send("?")
-    screen = t.wait_for("ZEBRA-GUIDELINE-7")
+    screen = t.wait_for("esc or ? closes", "billing — invoices", "esc Close")
+    rows = screen.splitlines()
+    assert rows[0].strip() == "esc or ? closes · ↑↓ pgup pgdn scroll · g guidelines"
+    assert rows[1].strip() == "team (choice) keys"  # the task's keys first
+    assert rows[-1].strip() == "esc Close ↑ ↓ pgup pgdn Scroll g Guidelines"  # help's own
     for key_text in ("PgDn", "^k", "^z", "Skip", "Undo"):
         assert key_text in screen, key_text
-    t.send("End")  # the help scrolls: the label keys are further down
+    assert "ZEBRA-GUIDELINE-7" not in screen  # the guidelines are one key away
+    t.send("g")
+    t.wait_for("ZEBRA-GUIDELINE-7")
+    t.send("g")  # back to the keys
     t.wait_for("billing — invoices")
     t.send("Escape")
-    t.wait_gone("ZEBRA-GUIDELINE-7")
+    t.wait_gone("esc or ? closes")
     t.wait_for("ticket number 0")
     t.send("C-q")
     assert t.exit_status() == 0

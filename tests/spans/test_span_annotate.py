@@ -72,6 +72,6 @@ async def test_help_lists_the_span_keys(session):
     app = make_app(session)
     async with app.run_test(size=(80, 24)):
         groups = dict(app.screen.key_groups())
-        descriptions = [d for _, d in groups["Task entities (spans)"]]
+        descriptions = [d for _, d in groups["entities (spans) keys"]]
         assert "Span start one token left" in descriptions
         assert "Remove span" in descriptions

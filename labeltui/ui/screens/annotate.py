@@ -16,10 +16,15 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from labeltui.core.dataset import DatasetIndex
-from labeltui.core.display import visible
+from labeltui.core.display import visible_line
 from labeltui.core.schema import Task
 from labeltui.core.session import Session
-from labeltui.ui.screens.labelling import LabellingScreen, compact, labelling_bindings
+from labeltui.ui.screens.labelling import (
+    LabellingScreen,
+    compact,
+    labelling_bindings,
+    one_line,
+)
 from labeltui.ui.screens.prompt import PromptScreen
 from labeltui.ui.widgets.status_bar import status_text
 from labeltui.ui.widgets.task_editor import TaskEditor
@@ -86,19 +91,28 @@ class AnnotateScreen(LabellingScreen):
         index.scan(progress=progress, cancelled=lambda: worker.is_cancelled)
         if worker.is_cancelled:
             return
+        name = visible_line(index.path.name)
         if index.error is not None:
             self.app.call_from_thread(self.show_index_error)
         elif index.duplicates:
             n = index.duplicates
-            message = f"{index.path.name}: dropped {n} line{'s' * (n != 1)} with a duplicate id"
-            self.app.call_from_thread(self.notify, message + " (the first one wins).", timeout=6)
+            message = f"{name}: dropped {n} line{'s' * (n != 1)} with a duplicate id"
+            self.app.call_from_thread(
+                self.notify, message + " (the first one wins).", timeout=6, markup=False
+            )
+        if index.incomplete_line:
+            message = (
+                f"{name}:{index.incomplete_line}: incomplete last line left out "
+                "(a save in progress or a crash)"
+            )
+            self.app.call_from_thread(self.notify, message, timeout=8, markup=False)
 
     def show_index_error(self) -> None:
         error = self.session.index.error
         banner = self.query_one("#banner", Static)
         banner.update(
             Text(
-                f"{error} — items from that line on are not available; "
+                f"{visible_line(str(error))} — items from that line on are not available; "
                 "fix the file and reopen (saved work is safe)",
                 style="bold",
             )
@@ -134,8 +148,8 @@ class AnnotateScreen(LabellingScreen):
         progress = session.progress()
         title = self.schema.title or session.index.path.name
         header = Text(no_wrap=True, overflow="ellipsis")
-        header.append(visible(title), style="bold")
-        header.append(f"  ·  item {visible(item.id)}")
+        header.append(one_line(title), style="bold")
+        header.append(f"  ·  item {one_line(item.id)}")
         state = session.status(item)
         header.append(f"  ·  {state or 'new'}", style="bold" if state else "")
         self.header.update(header)
@@ -167,41 +181,70 @@ class AnnotateScreen(LabellingScreen):
 
     def saved(self, status: str, result: None, moved: bool) -> None:
         if not moved and self.session.index.complete:
-            left = len(self.session.index) - self.session.progress().done
-            hint = f"{left} items have no annotation yet (ctrl+u finds them)." if left > 0 else ""
-            self.notify(f"Saved the last item. {hint}".strip(), timeout=5)
+            left = len(self.session.index) - self.session.progress().annotated
+            have = "item has" if left == 1 else "items have"
+            hint = f"{left} {have} no annotation yet (ctrl+u finds them)." if left > 0 else ""
+            self.notify(f"Saved the last item. {hint}".strip(), timeout=5, markup=False)
 
     def action_next_unlabelled(self) -> None:
         if self.session.next_unlabelled():
             self.show_item()
         else:
-            self.notify("Every item has an annotation.", timeout=3)
+            self.notify("Every item has an annotation.", timeout=3, markup=False)
 
     def action_goto(self) -> None:
-        total = len(self.session.index)
+        """Ask for an item number or id (`Session.locate` has the rule) and go there.
+
+        An item the background index has not reached yet is looked for in a thread: the
+        look-up may wait for the index's scan, and the screen must not.
+        """
+        from labeltui.core.display import visible_line
+        from labeltui.errors import LabeltuiError
+
+        session = self.session
+
+        def went(found: int | str | None) -> None:
+            if isinstance(found, str):
+                self.notify(found, severity="warning", timeout=4, markup=False)
+            elif found is not None:
+                session.go(found)
+                self.show_item()
+
+        def read_on(answer: str) -> None:
+            try:
+                found: int | str | None = session.locate(answer)
+            except LabeltuiError as exc:
+                found = str(exc)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(went, found)
 
         def go(answer: str | None) -> None:
-            if not answer:
+            if answer is None or not answer.strip():
                 return
-            try:
-                number = int(answer.strip())
-            except ValueError:
-                self.notify(f"Not an item number: {answer!r}", severity="warning")
+            found = session.locate(answer, read=False)
+            if found is not None:
+                went(found)
                 return
-            if not 1 <= number <= total:
-                self.notify(f"Item numbers go from 1 to {total}.", severity="warning")
-                return
-            self.session.go(number - 1)
-            self.show_item()
+            wanted = visible_line(answer.strip())
+            self.notify(f"Reading on through the file for {wanted!r}…", timeout=2, markup=False)
+            self.run_worker(
+                lambda: read_on(answer),
+                thread=True,
+                group="goto",
+                exclusive=True,
+                exit_on_error=False,
+            )
 
-        self.app.push_screen(PromptScreen(f"Go to item number (1–{total}):"), go)
+        numbers = "" if session.still_reading else f" (1–{len(session.index)})"
+        example = "" if session.empty else f"e.g. {visible_line(session.item().id)}"
+        self.app.push_screen(PromptScreen(f"Go to item number{numbers} or id:", example), go)
 
     def action_search(self) -> None:
         def find(answer: str | None) -> None:
             if answer:
                 self._search(answer)
 
-        prompt = PromptScreen("Search item text for:", value=self.session.last_search)
+        prompt = PromptScreen("Search item ids and text for:", value=self.session.last_search)
         self.app.push_screen(prompt, find)
 
     def action_search_again(self) -> None:
@@ -211,10 +254,43 @@ class AnnotateScreen(LabellingScreen):
             self.action_search()
 
     def _search(self, needle: str | None) -> None:
-        if self.session.search(needle):
-            self.show_item()
-        else:
-            self.notify(f"No item contains {self.session.last_search!r}.", timeout=3)
+        """Go to the next item whose id or text contains `needle` (None: the last one again).
+
+        Each item looked at is decoded, so a search over more than a few thousand items, or
+        over a file the index is still reading, runs in a thread.
+        """
+        from labeltui.core.display import visible_line
+        from labeltui.errors import LabeltuiError
+
+        session = self.session
+        quick = 2_000  # items decoded on the screen's thread at most (about 20 ms)
+        if needle is not None:
+            session.last_search = needle
+
+        def searched(found: int | str | None) -> None:
+            if isinstance(found, str):
+                self.notify(found, severity="warning", timeout=4, markup=False)
+            elif found is None:
+                wanted = visible_line(session.last_search)
+                message = f"No item id or text contains {wanted!r}."
+                self.notify(message, timeout=3, markup=False)
+            else:
+                session.go(found)
+                self.show_item()
+
+        def look() -> None:
+            try:
+                found: int | str | None = session.find_next()
+            except LabeltuiError as exc:
+                found = str(exc)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(searched, found)
+
+        if not session.still_reading and len(session.index) <= quick:
+            searched(session.find_next())
+            return
+        self.notify("Searching…", timeout=2, markup=False)
+        self.run_worker(look, thread=True, group="search", exclusive=True, exit_on_error=False)
 
     def item_keys(self) -> tuple[str, list[tuple[str, str]]]:
         return "Items", self.binding_keys()

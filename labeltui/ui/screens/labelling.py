@@ -32,6 +32,7 @@ from labeltui.core.display import visible
 from labeltui.core.items import Item
 from labeltui.core.schema import RESERVED_KEYS, Schema, Task
 from labeltui.core.session import AnswerRefused
+from labeltui.core.store import AnnotationStore
 from labeltui.errors import LabeltuiError
 from labeltui.ui.screens.help import HelpScreen, key_label
 from labeltui.ui.widgets.key_bar import KeyBar
@@ -39,9 +40,19 @@ from labeltui.ui.widgets.task_editor import TaskEditor
 
 QUIT_KEY = ("^q", "Quit (every save is already on disk)")
 
+SHOWN_CHARS = 200_000
+"""At most this many characters of an item's text are put on screen (about 65 screens of
+100x30): laying out a 100 MB one-line text would take minutes and gigabytes. The rest is kept
+(and saved) as it is; a line under the text says how much is not shown. Spans editors draw the
+text themselves and are not cut."""
+META_VALUE_CHARS = 500
+"""A field on the one-line meta line is cut to this many characters (the line ends in "…"
+at the screen's edge anyway)."""
+
 
 class Navigator(Protocol):
     position: int
+    store: AnnotationStore
 
     @property
     def empty(self) -> bool: ...
@@ -208,13 +219,13 @@ class LabellingScreen(Screen[None]):
         for task, editor in zip(self.schema.tasks, self.editors, strict=True):
             editor.load(item, values.get(task.name))
         if not self.text_in_editor:
-            self.item_text.update(Text(visible(body)))
+            self.item_text.update(shown_text(body))
             if self.item_scroll.is_mounted:
                 self.item_scroll.scroll_home(animate=False)
             self.item_scroll.display = text_shown
         meta = meta_text(item.data, self.schema.text_field, self.schema.audio_field)
         meta = f"{meta_prefix}  ·  {meta}" if meta_prefix and meta else meta_prefix or meta
-        self.meta.update(Text(visible(meta), no_wrap=True, overflow="ellipsis"))
+        self.meta.update(Text(one_line(meta), no_wrap=True, overflow="ellipsis"))
         self.refused = ""
         self.refresh_problems()
 
@@ -299,10 +310,19 @@ class LabellingScreen(Screen[None]):
             self.app.bell()
             return
         except LabeltuiError as exc:  # e.g. a full disk: nothing was saved, say so and stay
-            self.notify(str(exc), severity="error", timeout=15)
+            self.show_store_notice()  # the file may have been written anew before the failure
+            self.notify(str(exc), severity="error", timeout=15, markup=False)
             return
         self.show_item()
         self.saved(status, result, moved=navigator.position != before)
+        self.show_store_notice()
+
+    def show_store_notice(self) -> None:
+        """Say so when the annotation file was deleted or replaced and written anew (the
+        store's notice): the annotator must know where their answers are now."""
+        notice = self.navigator.store.take_notice()
+        if notice:
+            self.notify(notice, severity="warning", timeout=15, markup=False)
 
     def action_next(self) -> None:
         if self.navigator.next():
@@ -317,11 +337,18 @@ class LabellingScreen(Screen[None]):
         focused = self.focused
         if isinstance(focused, TaskEditor) and focused.undo():
             return
-        if self.navigator.undo():
+        try:
+            undone = self.navigator.undo()
+        except LabeltuiError as exc:  # the file could not be written anew: nothing undone
+            self.show_store_notice()
+            self.notify(str(exc), severity="error", timeout=15, markup=False)
+            return
+        if undone:
             self.show_item()
-            self.notify("Undid the last save.", timeout=2)
+            self.notify("Undid the last save.", timeout=2, markup=False)
         else:
-            self.notify("Nothing to undo.", timeout=2)
+            self.notify("Nothing to undo.", timeout=2, markup=False)
+        self.show_store_notice()
 
     def action_scroll_text(self, lines: int) -> None:
         if not self.text_in_editor:
@@ -341,27 +368,52 @@ class LabellingScreen(Screen[None]):
         ]
 
     def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Every key the user can press, grouped, for the help screen."""
-        title, rows = self.item_keys()
-        return [(title, [*rows, QUIT_KEY]), *self.task_key_groups()]
+        """Every key the user can press, grouped for the help screen in the order a person
+        labelling needs them: the tasks' label and editor keys (the focused editor's task
+        first), then saving and moving, then the rest (help, scrolling the text, quit)."""
+        _, rows = self.item_keys()
+        rest_actions = ("help", "scroll_text(-1)", "scroll_text(1)")
+        rest = {
+            key_label(b.key)
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and b.action in rest_actions
+        }
+        return [
+            *self.task_key_groups(),
+            ("Save and move", [row for row in rows if row[0] not in rest]),
+            ("Other keys", [*(row for row in rows if row[0] in rest), QUIT_KEY]),
+        ]
 
     def task_key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Each task's label keys and editor keys, for the help screen."""
+        """Each task's label keys, what a label key does, and its editor's keys, for the help
+        screen: the focused editor's task first, then the others in schema order."""
+        then = ", saves it and moves on" if self.schema.is_triage else ""
+        label_key_does = {
+            "choice": f"Picks that label (again: keeps it){then}",
+            "multi_choice": "Turns that label on or off",
+            "spans": "Labels the selection, or the token at the cursor (same label again: "
+            "removes the span)",
+            "audio_marks": "Labels the open interval, or drops a point mark at the cursor",
+        }
+        focused = self.focused
+        pairs = sorted(
+            zip(self.schema.tasks, self.editors, strict=True),
+            key=lambda pair: pair[1] is not focused,
+        )
         groups = []
-        for task, editor in zip(self.schema.tasks, self.editors, strict=True):
+        for task, editor in pairs:
             rows = [
                 (label.key, f"{label.name}" + (f" — {label.hint}" if label.hint else ""))
                 for label in task.labels
             ]
-            if task.kind == "choice":
-                then = ", saves it and moves on" if self.schema.is_triage else ""
-                rows.append(("label key", f"Picks that label (again: keeps it){then}"))
+            if task.kind in label_key_does:
+                rows.append(("label key", label_key_does[task.kind]))
             for binding in getattr(editor, "BINDINGS", []):
                 if hasattr(binding, "key"):
                     rows.append((key_label(binding.key), binding.description))
             if task.required:
                 rows.append(("", "Required: Enter saves only with an answer (^k skips)"))
-            groups.append((f"Task {task.name} ({task.kind.replace('_', ' ')})", rows))
+            groups.append((f"{task.name} ({task.kind.replace('_', ' ')}) keys", rows))
         return groups
 
 
@@ -384,13 +436,35 @@ def refusal_text(refused: AnswerRefused, flagged: bool = False) -> str:
     return f"Not saved: {tasks} {verb} no answer. Pick a label, or skip the item (ctrl+k)."
 
 
+def one_line(text: str) -> str:
+    """`text` inert and on one line, for the header and the meta line: `visible` (a lone
+    surrogate shows as "�", as in the item's text), newlines as "⏎", tabs as "␉"."""
+    return visible(text).replace("\n", "\u23ce").replace("\t", "\u2409")
+
+
+def shown_text(body: str) -> Text:
+    """The item's text as shown: inert (`visible`), and at most `SHOWN_CHARS` characters of
+    it, with a line saying how many more there are (the whole text is kept and saved)."""
+    hidden = len(body) - SHOWN_CHARS
+    if hidden <= 0:
+        return Text(visible(body))
+    text = Text(visible(body[:SHOWN_CHARS]))  # cut first: `visible` of 100 MB takes seconds
+    text.append(
+        f"\n\n… {hidden:,} more characters not shown (the whole text is kept and saved)",
+        style="bold",
+    )
+    return text
+
+
 def meta_text(data: dict, text_field: str, audio_field: str) -> str:
-    """The item's other fields on one compact line."""
+    """The item's other fields on one compact line (each cut to `META_VALUE_CHARS`)."""
     parts = []
     for key, value in data.items():
         if key in (text_field, "labels") or key.startswith("_"):
             continue
         shown = value if isinstance(value, str) else compact(value)
+        if len(shown) > META_VALUE_CHARS:
+            shown = shown[: META_VALUE_CHARS - 1] + "…"
         parts.append(f"{key}: {shown}")
     return "  ·  ".join(parts)
 

@@ -25,6 +25,7 @@ from labeltui.core.review import Review
 from labeltui.core.schema import Task
 from labeltui.ui.screens.labelling import LabellingScreen, labelling_bindings
 from labeltui.ui.widgets.review_panel import ReviewPanel
+from labeltui.ui.widgets.status_bar import Fitted, first_fitting
 from labeltui.ui.widgets.task_editor import TaskEditor
 
 _MODIFIERS = ("alt+", "ctrl+", "meta+", "super+", "hyper+")
@@ -86,6 +87,8 @@ class ReviewScreen(LabellingScreen):
         self.review = review
         self.pending_accept = False
         """`ctrl+a` was pressed: the next key is an annotator's number."""
+        self.taken: str | None = None
+        """Whose answer the editors hold since `alt+N` (None: the pre-filled one)."""
         self.panel = ReviewPanel(
             self.schema, review.annotators, review.loaded.tolerance, id="review-panel"
         )
@@ -117,6 +120,7 @@ class ReviewScreen(LabellingScreen):
         item = review.item()
         shown = review.editor_item(item)
         body = shown.text if shown.text is not None else ""
+        self.taken = None
         self.show_fields(shown, review.values(item), body, shown.text is not None)
         self.query_one("#review-scroll", VerticalScroll).scroll_home(animate=False)
         self.refresh_answers()
@@ -129,27 +133,61 @@ class ReviewScreen(LabellingScreen):
     def refresh_status(self) -> None:
         review = self.review
         item = review.item()
-        header = Text(no_wrap=True, overflow="ellipsis")
-        header.append(visible(self.schema.title or "labeltui"), style="bold")
-        header.append("  ·  review")
         left = review.remaining()
-        header.append(f"  ·  {left} of {len(review.queue)} left", style="bold")
-        header.append(f"  ·  item {visible(item.id)}")
-        state = review.reviewed(item)
-        header.append(f"  ·  {state or 'new'}", style="bold" if state else "")
-        header.append(f"  ·  disagreement {item.score:.2f}")
-        self.query_one("#header", Static).update(header)
-        status = Text(no_wrap=True, overflow="ellipsis")
-        status.append(f"{review.position + 1}/{len(review.queue)}", style="bold")
+        queued = len(review.queue)
+        state = review.reviewed(item) or "new"
+        title = visible(self.schema.title or "labeltui")
+        item_id = visible(item.id)
+
+        def header(width: int) -> Text:
+            """The disagreement and the item come before the title: the title goes first."""
+
+            def line(sep: str, *parts: tuple[str, str]) -> Text:
+                text = Text(no_wrap=True, overflow="ellipsis")
+                for n, (part, style) in enumerate(parts):
+                    text.append(sep if n else "")
+                    text.append(part, style=style)
+                return text
+
+            new = "" if state == "new" else "bold"
+            score = f"disagreement {item.score:.2f}"
+            full = [("review", ""), (f"{left} of {queued} left", "bold")]
+            full += [(f"item {item_id}", ""), (state, new), (score, "")]
+            short = [(f"{left}/{queued} left", "bold"), (item_id, ""), (state, new)]
+            short.append((f"disagr. {item.score:.2f}", ""))
+            return first_fitting(
+                width,
+                [
+                    line("  ·  ", (title, "bold"), *full),
+                    line(" · ", (title, "bold"), *full),
+                    line(" · ", *full),
+                    line(" · ", *short),
+                ],
+            )
+
+        self.query_one("#header", Static).update(Fitted(header))
+        position = Text(f"{review.position + 1}/{queued}", style="bold")
         if self.pending_accept:
             count = min(9, len(review.annotators))
-            status.append(f"  take whose answer? press 1–{count} (other keys cancel)", style="bold")
+            what = Text(f"  take whose answer? press 1–{count} (other keys cancel)", style="bold")
         else:
             sources = review.sources(self.labels())
-            status.append(f"  enter saves _from: {from_text(sources)}")
-        status.append(f"  · saved {review.saves}", style="dim")
-        status.append(f"  · reviewer {visible(review.store.annotator)}", style="dim")
-        self.status_line.update(status)
+            what = Text(f"  enter saves _from: {from_text(sources)}")
+        saved = Text(f"  · saved {review.saves}", style="dim")
+        reviewer = Text(f"  · reviewer {visible(review.store.annotator)}", style="dim")
+
+        def status(width: int) -> Text:
+            """The position and what enter saves stay; the counts go first."""
+            return first_fitting(
+                width,
+                [
+                    Text.assemble(position, what, saved, reviewer),
+                    Text.assemble(position, what, saved),
+                    Text.assemble(position, what),
+                ],
+            )
+
+        self.status_line.update(Fitted(status))
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -201,8 +239,15 @@ class ReviewScreen(LabellingScreen):
             return
         for editor in self.editors:
             editor.set_value(answer.get(editor.task.name))
+        self.taken = name
+        self.refused = ""  # the answer changed: a refusal of the one before no longer applies
+        self.refresh_problems()  # a value no task can hold is flagged at once, before enter
         self.refresh_answers()
         self.notify(f"Took {visible(name)}'s answer; enter saves it.", timeout=2)
+
+    def value_source(self) -> str:
+        """The problem line says whose answer a flagged value came from."""
+        return f"{visible(self.taken)}'s" if self.taken else "pre-filled"
 
     def action_accept_prefix(self) -> None:
         self.pending_accept = True

@@ -44,6 +44,7 @@ from labeltui.core.display import visible
 from labeltui.core.offsets import Wrapped
 from labeltui.core.schema import Task
 from labeltui.core.span_edit import Span, SpanEdit, split_entries
+from labeltui.ui.widgets.status_bar import Fitted, first_fitting
 from labeltui.ui.widgets.task_editor import TaskEditor
 
 PALETTE = ("green", "cyan", "magenta", "yellow", "blue", "red", "bright_green", "bright_cyan")
@@ -575,8 +576,14 @@ class SpanEditor(TaskEditor):
         text.append("^z undo", style="dim")
         return text
 
-    def info(self) -> Text:
-        """One line on what the keys would act on, with exact offsets."""
+    def info(self) -> Fitted:
+        """One line on what the keys would act on, with exact offsets, laid out for the width
+        it is drawn in (`info_text`)."""
+        return Fitted(self.info_text)
+
+    def info_text(self, width: int = 1000) -> Text:
+        """The info line for `width` cells: what is under the cursor and the span count always;
+        the key hints while they fit, whole; then the quoted text is shortened."""
         state = self.state
         out = Text(no_wrap=True, overflow="ellipsis")
         if self.no_text is not None:
@@ -590,23 +597,38 @@ class SpanEditor(TaskEditor):
             return out
         selection = state.selection()
         span = state.current_span()
+        hints: list[str] = []
         if selection is not None:
-            out.append(f"selection {selection[0]}–{selection[1]} ", style="bold")
-            out.append(_quote(state.text[selection[0] : selection[1]]))
-            out.append("  · a label key labels it", style="dim")
+            start, end = selection
+            what = Text(f"selection {start}–{end} ", style="bold")
+            hints = ["a label key labels it"]
         elif span is not None:
-            out.append(visible(span.label), style=self.name_style(span.label))
-            out.append(f" {span.start}–{span.end} ")
-            out.append(_quote(state.text[span.start : span.end]))
-            out.append("  · ⌫ remove · ^←/^→ start · ^⇧←/^⇧→ end", style="dim")
+            start, end = span.start, span.end
+            what = Text()
+            what.append(visible(span.label), style=self.name_style(span.label))
+            what.append(f" {start}–{end} ")
+            hints = ["⌫ remove", "^←/^→ start", "^⇧←/^⇧→ end"]
         else:
             start, end = state.cursor_range() or (0, 0)
-            out.append(f"token {start}–{end} ")
-            out.append(_quote(state.text[start:end]))
-        out.append(f"  · {len(state.spans)} span(s)", style="dim")
+            what = Text(f"token {start}–{end} ")
+        count = len(state.spans)
+        counted = f"  · {count} span{'' if count == 1 else 's'}"
+        candidates = []
+        for shown in range(len(hints), -1, -1):  # every hint, then fewer, then none
+            line = Text.assemble(what, _quote(state.text[start:end]), (counted, "dim"))
+            if shown:
+                line.append("  · " + " · ".join(hints[:shown]), style="dim")
+            candidates.append(line)
+        for limit in (16, 6):  # then a shorter quote
+            candidates.append(
+                Text.assemble(what, _quote(state.text[start:end], limit), (counted, "dim"))
+            )
+        fitted = first_fitting(width, candidates)
+        out.append_text(fitted)
         return out
 
 
 def _quote(text: str, limit: int = 40) -> str:
+    """The text in quotes, at most `limit` characters of it (then `…`)."""
     shown = visible(text).replace("\n", "⏎")
     return "“" + (shown if len(shown) <= limit else shown[: limit - 1] + "…") + "”"
