@@ -34,7 +34,17 @@ class _Command(TyperCommand):
 
     def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
         pieces = super().collect_usage_pieces(ctx)
-        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+        return [_usage_piece(p) for p in pieces]
+
+
+def _usage_piece(piece: str) -> str:
+    """`{DATASET}` -> `DATASET`; `[FILE...]` -> `FILE...`: the files are optional to the parser only
+    so that the command can say itself, in one line, that none were given."""
+    if piece.startswith("{") and piece.endswith("}"):
+        return piece[1:-1]
+    if piece == "[FILE...]":
+        return "FILE..."
+    return piece
 
 
 app = typer.Typer(

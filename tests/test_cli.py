@@ -124,6 +124,9 @@ def test_annotate_without_a_terminal_says_so_instead_of_waiting(tmp_path):
         ("validate", "labeltui validate [OPTIONS] [DATASET]"),
         ("import", "labeltui import [OPTIONS] FILE"),
         ("export", "labeltui export [OPTIONS] FILE"),
+        ("agree", "labeltui agree [OPTIONS] FILE..."),
+        ("stats", "labeltui stats [OPTIONS] FILE..."),
+        ("review", "labeltui review [OPTIONS] FILE..."),
     ],
 )
 def test_usage_lines_name_arguments_without_braces(command, usage):

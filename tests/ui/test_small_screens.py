@@ -196,3 +196,25 @@ async def test_taking_an_answer_with_a_flagged_value_shows_the_problem_at_once(
         assert "bob's entities: spans 4..18 (PRODUCT) and 9..15 (DATE) overlap" in shown
         await pilot.press("alt+1")  # ann's answer holds nothing wrong: the line goes away
         assert not problems.display
+
+
+# -- the metadata line -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_score_stays_on_the_metadata_line_beside_long_text_fields(make_session, size):
+    rows = [
+        {
+            "id": "t0",
+            "text": "The app crashes when I open settings.",
+            "channel": "email from the customer portal, forwarded by the night desk",
+            "product": "Sync Android (beta channel, build 4471)",
+            "score": 0.93,
+        },
+        {"id": "t1", "text": "x"},
+    ]
+    app = make_app(make_session(TRIAGE_SCHEMA, rows=rows))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        meta = line_with(rendered(app), "score: 0.93")
+        assert meta.index("score: 0.93") < meta.index("channel:")  # numbers before long text

@@ -457,16 +457,20 @@ def shown_text(body: str) -> Text:
 
 
 def meta_text(data: dict, text_field: str, audio_field: str) -> str:
-    """The item's other fields on one compact line (each cut to `META_VALUE_CHARS`)."""
-    parts = []
+    """The item's other fields on one compact line (each cut to `META_VALUE_CHARS`).
+
+    Numbers and true/false come first: a `score` or `duration` is short and is what an annotator
+    weighs, and the line is cut at the screen's edge, so long text fields go last."""
+    short, rest = [], []
     for key, value in data.items():
         if key in (text_field, "labels") or key.startswith("_"):
             continue
         shown = value if isinstance(value, str) else compact(value)
         if len(shown) > META_VALUE_CHARS:
             shown = shown[: META_VALUE_CHARS - 1] + "…"
-        parts.append(f"{key}: {shown}")
-    return "  ·  ".join(parts)
+        scalar = isinstance(value, (int, float, bool)) or value is None
+        (short if scalar else rest).append(f"{key}: {shown}")
+    return "  ·  ".join(short + rest)
 
 
 def compact(value: object) -> str:
