@@ -78,8 +78,8 @@ def review(
     """
     from labeltui.commands.annotate import default_annotator
     from labeltui.core.display import visible_line
-    from labeltui.core.review import check_answers, open_review
-    from labeltui.core.review_load import load_review
+    from labeltui.core.review.load import load_review
+    from labeltui.core.review.session import check_answers, open_review
     from labeltui.core.schema import load_schema
     from labeltui.errors import LabeltuiError
 

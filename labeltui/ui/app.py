@@ -14,7 +14,7 @@ from labeltui.core.session import Session
 from labeltui.ui.screens.annotate import AnnotateScreen
 
 if TYPE_CHECKING:
-    from labeltui.core.review import Review
+    from labeltui.core.review.session import Review
 
 
 class LabelApp(App[None]):

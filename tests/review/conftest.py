@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from review_helpers import mixed_files, triage_files, write_schema
 
-from labeltui.core.review import Review, open_review
-from labeltui.core.review_load import load_review
+from labeltui.core.review.load import load_review
+from labeltui.core.review.session import Review, open_review
 from labeltui.core.schema import load_schema
 
 

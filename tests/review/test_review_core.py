@@ -1,4 +1,4 @@
-"""core.review, review_load, review_compare: joining files, scores, the queue, `_from`."""
+"""core.review (load, compare, session): joining files, scores, the queue, `_from`."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import json
 import pytest
 from review_helpers import TEAM, line, read_lines, write_lines, write_schema
 
-from labeltui.core.review import default_gold
-from labeltui.core.review_compare import (
+from labeltui.core.review.compare import (
     f1,
     majority,
     outvoted,
     outvoted_elements,
     task_disagreement,
 )
-from labeltui.core.review_load import load_review
+from labeltui.core.review.load import load_review
+from labeltui.core.review.session import default_gold
 from labeltui.core.schema import load_schema, parse_schema
 from labeltui.core.store import AnnotationStore
 from labeltui.errors import EXIT_LOCKED, LabeltuiError

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from review_helpers import MARKS, MIXED, TRIAGE, line, read_lines, write_lines, write_schema
 
-from labeltui.core.review import check_answers, open_review
-from labeltui.core.review_load import load_review
+from labeltui.core.review.load import load_review
+from labeltui.core.review.session import check_answers, open_review
 from labeltui.core.schema import load_schema
 from labeltui.ui.app import make_review_app
 from labeltui.ui.widgets.choice_editor import ChoiceEditor

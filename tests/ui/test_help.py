@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from ui_fixtures import MULTI_SCHEMA, TEXTS, TRIAGE_SCHEMA
 
-from labeltui.core.review import open_review
-from labeltui.core.review_load import load_review
+from labeltui.core.review.load import load_review
+from labeltui.core.review.session import open_review
 from labeltui.core.schema import load_schema
 from labeltui.ui.app import make_app, make_review_app
 from labeltui.ui.screens.help import HelpScreen

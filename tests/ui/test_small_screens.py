@@ -28,8 +28,8 @@ from review_helpers import (
     write_schema,
 )
 
-from labeltui.core.review import open_review
-from labeltui.core.review_load import load_review
+from labeltui.core.review.load import load_review
+from labeltui.core.review.session import open_review
 from labeltui.core.schema import load_schema
 
 SIZES = [(80, 24), (60, 20)]

@@ -183,8 +183,8 @@ def test_audio(snap_compare, tmp_path, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_review(snap_compare, tmp_path, size):
-    from labeltui.core.review import open_review
-    from labeltui.core.review_load import load_review
+    from labeltui.core.review.load import load_review
+    from labeltui.core.review.session import open_review
     from labeltui.core.schema import load_schema
 
     files, schema = triage_files(tmp_path), write_schema(tmp_path)

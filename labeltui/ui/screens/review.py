@@ -1,6 +1,7 @@
 """The review screen: the item, every annotator's answer side by side, and the gold editors.
 
-`core.review.Review` decides; this screen composes and routes keys. The task editors, the layout
+`core.review.session.Review` decides; this screen composes and routes keys. The task editors,
+the layout
 and the keys it shares with the annotate screen come from `labelling.LabellingScreen`; the
 editors are pre-filled with the gold line when the item was reviewed before, else with the
 majority answer. Label keys edit them as when annotating. Taking an annotator's answer uses keys
@@ -21,7 +22,7 @@ from textual.events import Key
 from textual.widgets import Static
 
 from labeltui.core.display import visible
-from labeltui.core.review import Review
+from labeltui.core.review.session import Review
 from labeltui.core.schema import Task
 from labeltui.ui.screens.labelling import LabellingScreen, labelling_bindings
 from labeltui.ui.widgets.review_panel import ReviewPanel

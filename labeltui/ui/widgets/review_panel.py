@@ -18,8 +18,8 @@ from textual.widgets import Static
 
 from labeltui.core.audio.waveform import format_time
 from labeltui.core.display import visible
-from labeltui.core.review_compare import outvoted, outvoted_elements, task_disagreement
-from labeltui.core.review_load import ReviewItem
+from labeltui.core.review.compare import outvoted, outvoted_elements, task_disagreement
+from labeltui.core.review.load import ReviewItem
 from labeltui.core.schema import Schema, Task
 from labeltui.ui.widgets.choice_editor import label_style
 

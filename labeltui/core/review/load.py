@@ -2,7 +2,7 @@
 
 `load_review` reads annotation files line by line (never whole), keeps the current line per
 (`_annotator`, `_id`) (the last one wins) and counts it only when its `_status` is `done`; items
-are joined by `_id` and scored (`review_compare.disagreement`). The queue holds the items to
+are joined by `_id` and scored (`compare.disagreement`). The queue holds the items to
 review, most disagreement first (ties in the order the items first appear).
 
 Memory holds, per answer, its place in its file and a compact form of its labels; an item's
@@ -36,7 +36,7 @@ from labeltui.core.jsonl import (
     parse_line,
     type_name,
 )
-from labeltui.core.review_compare import DEFAULT_TOLERANCE, EPS, disagreement, norm_labels
+from labeltui.core.review.compare import DEFAULT_TOLERANCE, EPS, disagreement, norm_labels
 from labeltui.core.schema import Schema
 from labeltui.core.selection import SortKey, Where
 from labeltui.core.store import META_KEYS

@@ -18,7 +18,7 @@ offsets); `audio_marks` the sorted (start, end, label) triples in seconds rounde
 millisecond (the format's precision), repeats kept. A value that does not fit its task (wrong
 type, unknown label, a span that is not `0 <= start < end` integers, a mark that is not
 `0 <= start <= end <= MAX_SECONDS` seconds) has the form `Invalid`: review refuses such a file
-(`core.review.check_answers`) and never credits it.
+(`core.review.session.check_answers`) and never credits it.
 """
 
 from __future__ import annotations

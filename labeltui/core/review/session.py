@@ -1,14 +1,14 @@
 """Review (adjudication): several annotators' answers side by side, and a gold file.
 
-Pure and UI-free. `review_load.load_review` reads and joins the annotators' files and builds
-the queue (scores: `review_compare`); `check_answers` refuses files with an answer that does not
+Pure and UI-free. `load.load_review` reads and joins the annotators' files and builds
+the queue (scores: `compare`); `check_answers` refuses files with an answer that does not
 fit the schema; `Review` walks the queue, writing the reviewer's answers to an `AnnotationStore`.
 
 Every gold line carries `_from` (possibly `[]`): that key is what marks it as a review's gold line
 rather than the same person's own annotation (FORMAT section 11), so the gold store replays only
 `_from` lines (`review=True`), and `annotate`, `agree`, `stats` and `export` tell them apart.
 `_from` lists every annotator whose whole answer equals the saved one exactly
-(`review_compare.norm`); a skipped item credits nobody.
+(`compare.norm`); a skipped item credits nobody.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from labeltui.core.answer_check import value_problems
 from labeltui.core.display import visible
 from labeltui.core.items import Item
 from labeltui.core.moving import Moving
-from labeltui.core.review_compare import is_invalid, majority, norm_labels
-from labeltui.core.review_load import Loaded, ReviewItem
+from labeltui.core.review.compare import is_invalid, majority, norm_labels
+from labeltui.core.review.load import Loaded, ReviewItem
 from labeltui.core.schema import Schema
 from labeltui.core.store import AnnotationStore, check_output_path
 from labeltui.errors import LabeltuiError
@@ -104,7 +104,7 @@ class Review(Moving):
     def sources(self, labels: dict[str, Any], item: ReviewItem | None = None) -> list[str]:
         """`_from`: the annotators whose whole answer equals `labels`, in annotator order.
 
-        Equal means equal per task as `review_compare.norm` says; an answer that does not fit
+        Equal means equal per task as `compare.norm` says; an answer that does not fit
         its task equals nothing.
         """
         item = item or self.item()
@@ -176,7 +176,7 @@ def check_answers(loaded: Loaded) -> None:
     """Refuse the files when a current `done` answer does not fit its task (a wrong type, an
     unknown label, a bad span or mark), naming the first such line, as `agree` does.
 
-    `load_review` keeps such an answer's form as `Invalid` (`review_compare.norm`), so this
+    `load_review` keeps such an answer's form as `Invalid` (`compare.norm`), so this
     walks memory only; the one line reported is read back to say what is wrong.
     """
     first: tuple[tuple[int, int], ReviewItem, str, int] | None = None
