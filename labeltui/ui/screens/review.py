@@ -2,10 +2,10 @@
 
 `core.review.session.Review` decides; this screen composes and routes keys. The task editors,
 the layout and the keys it shares with the annotate screen come from
-`labelling.LabellingScreen`; the editors are pre-filled with the gold line when the item was reviewed before, else with the
-majority answer. Label keys edit them as when annotating. Taking an annotator's answer uses keys
-no schema can hold: `alt+1`…`alt+9`, or `ctrl+a` then `1`…`9` for terminals whose alt key does
-not reach the app; digits stay free for label keys.
+`labelling.LabellingScreen`; the editors are pre-filled with the gold line when the item was
+reviewed before, else with the majority answer. Label keys edit them as when annotating. Taking
+an annotator's answer uses keys no schema can hold: `alt+1`…`alt+9`, or `ctrl+a` then `1`…`9`
+for terminals whose alt key does not reach the app; digits stay free for label keys.
 """
 
 from __future__ import annotations
