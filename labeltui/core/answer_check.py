@@ -133,7 +133,7 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _spans(task: Task, value: list, text: str | None) -> list[str]:
+def _spans(task: Task, value: list[Any], text: str | None) -> list[str]:
     out: list[str] = []
     good: list[tuple[int, int, str]] = []
     length = len(text) if text is not None else 0
@@ -178,7 +178,7 @@ def _spans(task: Task, value: list, text: str | None) -> list[str]:
     return out
 
 
-def _marks(task: Task, value: list, duration: float | None) -> list[str]:
+def _marks(task: Task, value: list[Any], duration: float | None) -> list[str]:
     out: list[str] = []
     for n, entry in enumerate(value, start=1):
         problem = _entry_problem(task, n, entry)

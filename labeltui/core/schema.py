@@ -236,7 +236,7 @@ class _SchemaLoader(yaml.SafeLoader):
         return LabeltuiError(message, self.path, None if mark is None else mark.line + 1)
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call,unused-ignore]
         anchor = event.anchor
         if isinstance(event, yaml.AliasEvent):
             if anchor in self._open:
@@ -390,7 +390,7 @@ class _Parser:
         tasks = _assign_keys(drafts, self)
         return Schema(tasks=tasks, path=self.path, **opts)
 
-    def task(self, node: yaml.Node) -> dict:
+    def task(self, node: yaml.Node) -> dict[str, Any]:
         fields = self.mapping(node, "a task", _TASK_KEYS)
         if "name" not in fields:
             raise self.fail(node, "a task needs a 'name'")
@@ -415,7 +415,7 @@ class _Parser:
         labels_node = fields["labels"][1]
         if not isinstance(labels_node, yaml.SequenceNode) or not labels_node.value:
             raise self.fail(labels_node, f"{where}: 'labels' must be a non-empty list")
-        draft: dict = {"name": name, "kind": kind, "labels": [], "line": _line(node)}
+        draft: dict[str, Any] = {"name": name, "kind": kind, "labels": [], "line": _line(node)}
         if "ordinal" in fields:
             if kind != "choice":
                 raise self.fail(fields["ordinal"][0], f"{where}: 'ordinal' is for choice tasks")
@@ -463,13 +463,15 @@ class _Parser:
             draft["labels"].append(label)
         return draft
 
-    def label(self, node: yaml.Node, where: str) -> dict:
+    def label(self, node: yaml.Node, where: str) -> dict[str, Any]:
         if isinstance(node, yaml.ScalarNode):
             return {"name": self.string(node, f"{where}: a label name")}
         fields = self.mapping(node, f"a label of {where}", _LABEL_KEYS)
         if "name" not in fields:
             raise self.fail(node, f"{where}: a label needs a 'name'")
-        label: dict = {"name": self.string(fields["name"][1], f"{where}: a label's 'name'")}
+        label: dict[str, Any] = {
+            "name": self.string(fields["name"][1], f"{where}: a label's 'name'")
+        }
         lwhere = f"{where}, label {label['name']!r}"
         if "key" in fields:
             key_node = fields["key"][1]
@@ -494,7 +496,7 @@ class _Parser:
         return label
 
 
-def _assign_keys(drafts: list[dict], parser: _Parser) -> tuple[Task, ...]:
+def _assign_keys(drafts: list[dict[str, Any]], parser: _Parser) -> tuple[Task, ...]:
     """Give every label without a key the first free key of `AUTO_KEYS`.
 
     Assigned keys avoid every key the schema sets anywhere, so that an assigned key is unique

@@ -45,6 +45,11 @@ __all__ = [
 
 WEIGHTS = ("linear", "quadratic")
 
+Key = tuple[str, ...]
+"""A statistic's place before nesting: (name,) or (name, pair or label)."""
+PairRules = dict[tuple[int, int], dict[str, "_matching.PairCounts"]]
+"""Per annotator pair, the matching counts of each F1 rule (exact, overlap, tolerance)."""
+
 
 @dataclass(slots=True)
 class TaskResult:
@@ -56,7 +61,7 @@ class TaskResult:
     """choice and multi_choice: the distinct rows of the items with two labels or more."""
     rows: np.ndarray | None = None
     """Matrix rows of the items with two labels or more."""
-    pair_counts: dict | None = None
+    pair_counts: PairRules | None = None
     """spans and audio_marks: per annotator pair (column indices), matches per rule."""
 
 
@@ -140,7 +145,7 @@ def pair_key(a: str, b: str) -> str:
     return "|".join(sorted((a, b)))
 
 
-def _compute(data: TaskData, options: dict, boot: dict | None) -> TaskResult:
+def _compute(data: TaskData, options: dict[str, Any], boot: dict[str, Any] | None) -> TaskResult:
     m = (data.matrix >= 0).sum(axis=1)
     n_ann = len(data.annotators)
     rows = np.flatnonzero(m >= 2)
@@ -156,12 +161,12 @@ def _compute(data: TaskData, options: dict, boot: dict | None) -> TaskResult:
         patterns = find_patterns(data.matrix[rows].astype(np.int64), n_codes)
         if data.kind == "choice":
 
-            def stats(W: np.ndarray) -> dict[tuple, np.ndarray]:
+            def stats(W: np.ndarray) -> dict[Key, np.ndarray]:
                 return _choice_stats(patterns, W, pairs, data, options)
         else:
             member = membership(data)
 
-            def stats(W: np.ndarray) -> dict[tuple, np.ndarray]:
+            def stats(W: np.ndarray) -> dict[Key, np.ndarray]:
                 return _multi_stats(patterns, W, pairs, data, member, options)
 
         weight = patterns.weight
@@ -172,7 +177,7 @@ def _compute(data: TaskData, options: dict, boot: dict | None) -> TaskResult:
         counts = _f1_counts(data, rows, pairs, options["tolerance"])
         weight = np.ones(len(rows), dtype=np.int64)
 
-        def stats(W: np.ndarray) -> dict[tuple, np.ndarray]:
+        def stats(W: np.ndarray) -> dict[Key, np.ndarray]:
             return _f1_stats(counts, W, pairs, data)
 
         point = stats(np.ones((1, len(rows))))
@@ -197,10 +202,14 @@ def _value(x: float) -> float | None:
 
 
 def _choice_stats(
-    p: Patterns, W: np.ndarray, pairs: list[tuple[int, int]], data: TaskData, options: dict
-) -> dict[tuple, np.ndarray]:
+    p: Patterns,
+    W: np.ndarray,
+    pairs: list[tuple[int, int]],
+    data: TaskData,
+    options: dict[str, Any],
+) -> dict[Key, np.ndarray]:
     names = data.annotators
-    out: dict[tuple, np.ndarray] = {
+    out: dict[Key, np.ndarray] = {
         ("percent_agreement",): _kappa.percent_agreement(p, W),
         ("fleiss_kappa",): _kappa.fleiss_kappa(p, W),
         ("krippendorff_alpha",): _alpha.krippendorff_alpha(p, W),
@@ -240,15 +249,15 @@ def _multi_stats(
     pairs: list[tuple[int, int]],
     data: TaskData,
     member: np.ndarray,
-    options: dict,
-) -> dict[tuple, np.ndarray]:
+    options: dict[str, Any],
+) -> dict[Key, np.ndarray]:
     per_label = {}
     for i, label in enumerate(data.labels):
         plain = TaskData(data.name, "choice", data.annotators, ["0", "1"], False, data.items,
                          data.matrix, [])  # fmt: skip
         per_label[label] = _choice_stats(binary_patterns(p, member, i), W, pairs, plain, options)
     keys = next(iter(per_label.values())).keys() if per_label else []
-    out: dict[tuple, np.ndarray] = {}
+    out: dict[Key, np.ndarray] = {}
     for key in keys:
         stack = np.stack([values[key] for values in per_label.values()])
         defined = ~np.isnan(stack)
@@ -266,13 +275,15 @@ def _multi_stats(
     return out
 
 
-def _f1_counts(data: TaskData, rows: np.ndarray, pairs, tolerance: float) -> dict:
+def _f1_counts(
+    data: TaskData, rows: np.ndarray, pairs: list[tuple[int, int]], tolerance: float
+) -> PairRules:
     """Per pair: (positions in `rows` of the shared items, matches and sizes per rule)."""
     labels = {label: i for i, label in enumerate(data.labels)}
     flat = _matching.Flat.of(data.values, labels, times=data.kind == "audio_marks")
     matrix = data.matrix[rows].astype(np.int64)
     rules = ("exact", "overlap") if data.kind == "spans" else ("tolerance",)
-    out = {}
+    out: PairRules = {}
     for a, b in pairs:
         out[(a, b)] = {
             rule: _matching.pair_counts(flat, matrix, a, b, rule, tolerance) for rule in rules
@@ -280,12 +291,14 @@ def _f1_counts(data: TaskData, rows: np.ndarray, pairs, tolerance: float) -> dic
     return out
 
 
-def _f1_stats(counts: dict, W: np.ndarray, pairs, data: TaskData) -> dict[tuple, np.ndarray]:
+def _f1_stats(
+    counts: PairRules, W: np.ndarray, pairs: list[tuple[int, int]], data: TaskData
+) -> dict[Key, np.ndarray]:
     names = data.annotators
-    out: dict[tuple, np.ndarray] = {}
+    out: dict[Key, np.ndarray] = {}
     prefix = {"exact": "span_f1", "overlap": "span_f1_partial", "tolerance": "mark_f1"}
-    for (a, b), rules in counts.items():
-        for rule, c in rules.items():
+    for (a, b), by_rule in counts.items():
+        for rule, c in by_rule.items():
             value = _matching.f1(c.matched, c.size_a, c.size_b, W[:, c.rows])
             out[(prefix[rule], pair_key(names[a], names[b]))] = value
     rules = ("exact", "overlap") if data.kind == "spans" else ("tolerance",)
@@ -302,7 +315,7 @@ def _f1_stats(counts: dict, W: np.ndarray, pairs, data: TaskData) -> dict[tuple,
     return out
 
 
-def _nest(flat: dict[tuple, Any], data: TaskData, options: dict) -> dict[str, Any]:
+def _nest(flat: dict[Key, Any], data: TaskData, options: dict[str, Any]) -> dict[str, Any]:
     """Flat (name, pair) statistics into the nested FORMAT section 5 layout."""
     out: dict[str, Any] = {}
     if data.kind in ("choice", "multi_choice"):

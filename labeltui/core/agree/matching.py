@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +44,7 @@ class Flat:
     ptr: np.ndarray
 
     @staticmethod
-    def of(values: list[list[dict]], labels: dict[str, int], times: bool) -> Flat:
+    def of(values: list[list[dict[str, Any]]], labels: dict[str, int], times: bool) -> Flat:
         lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
         ptr = np.concatenate([[0], np.cumsum(lengths)])
         kind = np.float64 if times else np.int64
@@ -103,7 +104,14 @@ def pair_counts(
     return PairCounts(both, matched, size_a, size_b)
 
 
-def _exact(flat: Flat, row_a, span_a, row_b, span_b, n_rows: int) -> np.ndarray:
+def _exact(
+    flat: Flat,
+    row_a: np.ndarray,
+    span_a: np.ndarray,
+    row_b: np.ndarray,
+    span_b: np.ndarray,
+    n_rows: int,
+) -> np.ndarray:
     """Multiset intersection of (row, start, end, label) keys, counted per row."""
     keys = np.stack(
         [
@@ -160,7 +168,15 @@ def _within(flat: Flat, tolerance: float) -> Fits:
     return fits
 
 
-def _match_rows(todo, row_a, span_a, row_b, span_b, label, fits: Fits) -> np.ndarray:
+def _match_rows(
+    todo: np.ndarray,
+    row_a: np.ndarray,
+    span_a: np.ndarray,
+    row_b: np.ndarray,
+    span_b: np.ndarray,
+    label: np.ndarray,
+    fits: Fits,
+) -> np.ndarray:
     """The maximum matching's size in each row of `todo` (rows where both have spans)."""
     order_a = np.argsort(row_a, kind="stable")
     order_b = np.argsort(row_b, kind="stable")

@@ -110,7 +110,7 @@ def disagreements(
         matched = np.zeros(len(rows))
         total = np.zeros(len(rows))
         for rules in (result.pair_counts or {}).values():
-            c = rules.get("exact") or rules.get("tolerance")
+            c = rules.get("exact") or rules["tolerance"]  # spans have exact, marks tolerance
             matched[c.rows] += 2 * c.matched
             total[c.rows] += c.size_a + c.size_b
         with np.errstate(invalid="ignore", divide="ignore"):

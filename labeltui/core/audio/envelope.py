@@ -113,7 +113,9 @@ class Envelope:
         return Columns(out[0], out[1], out[2], exact)
 
 
-def _reduce(mins, maxs, ms, starts, stop):
+def _reduce(
+    mins: np.ndarray, maxs: np.ndarray, ms: np.ndarray, starts: np.ndarray, stop: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """reduceat over segments `starts[i]:starts[i+1]` (the last one ends at `stop`)."""
     lo = int(starts[0])
     idx = (starts - lo).astype(np.intp)
@@ -126,7 +128,9 @@ def _reduce(mins, maxs, ms, starts, stop):
     )
 
 
-def _fill(out: list[np.ndarray], k: int, mins, maxs, ms) -> None:
+def _fill(
+    out: list[np.ndarray], k: int, mins: np.ndarray, maxs: np.ndarray, ms: np.ndarray
+) -> None:
     out[0][:k] = mins
     out[1][:k] = maxs
     out[2][:k] = np.sqrt(np.maximum(ms, 0.0))

@@ -19,7 +19,10 @@ from typing import Any
 from labeltui.core.answer_check import END_SLACK, MAX_SECONDS
 
 #: Cursor steps: a 1-2-5 series from 1 ms to 10 minutes.
-NICE_STEPS = (*(round(m * 10**e, 3) for e in range(-3, 3) for m in (1, 2, 5)), 600.0)
+NICE_STEPS: tuple[float, ...] = (
+    *(round(m * 10**e, 3) for e in range(-3, 3) for m in (1, 2, 5)),
+    600.0,
+)
 
 
 def ms(t: float) -> float:

@@ -116,7 +116,9 @@ def block_rows(mins: np.ndarray, maxs: np.ndarray, height: int, scale: float = 1
     return ["".join(_HALF_BLOCKS[i] for i in line) for line in index]
 
 
-def _dot_rows(mins, maxs, n_rows: int, scale: float, width: int):
+def _dot_rows(
+    mins: np.ndarray, maxs: np.ndarray, n_rows: int, scale: float, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each column the first and last filled dot row (0 = top), and whether it has data."""
     lo = np.full(width, np.nan)
     hi = np.full(width, np.nan)

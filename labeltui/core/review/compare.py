@@ -35,8 +35,11 @@ DEFAULT_TOLERANCE = 0.5
 """Seconds: how far apart two marks' ends may be and still match (as `agree --tolerance`)."""
 EPS = 1e-9
 
+Norm = tuple[Any, ...]
+"""A value in comparable form (`norm`): sorted tuples of spans, marks or labels."""
 
-class Invalid(tuple):
+
+class Invalid(tuple[Any, ...]):
     """The form of a value that does not fit its task (see the module docstring).
 
     An empty tuple, so that scores and the panel can still be computed before the load is
@@ -105,18 +108,18 @@ def norm(task: Task, value: Any) -> Any:
     return tuple(sorted(out))
 
 
-def norm_labels(schema: Schema, labels: dict[str, Any]) -> tuple:
+def norm_labels(schema: Schema, labels: dict[str, Any]) -> tuple[Any, ...]:
     """The whole answer (every task of the schema) in comparable form."""
     return tuple(norm(task, labels.get(task.name)) for task in schema.tasks)
 
 
-def _close(a: tuple, b: tuple, tolerance: float) -> bool:
-    return (
+def _close(a: Norm, b: Norm, tolerance: float) -> bool:
+    return bool(
         a[2] == b[2] and abs(a[0] - b[0]) <= tolerance + EPS and abs(a[1] - b[1]) <= tolerance + EPS
     )
 
 
-def matches(task: Task, a: tuple, b: tuple, tolerance: float = DEFAULT_TOLERANCE) -> int:
+def matches(task: Task, a: Norm, b: Norm, tolerance: float = DEFAULT_TOLERANCE) -> int:
     """How many elements of two normalised span/mark answers match one to one."""
     if task.kind == "spans":
         return len(set(a) & set(b))
@@ -135,7 +138,7 @@ def matches(task: Task, a: tuple, b: tuple, tolerance: float = DEFAULT_TOLERANCE
     return len(used_a)
 
 
-def f1(task: Task, a: tuple, b: tuple, tolerance: float = DEFAULT_TOLERANCE) -> float:
+def f1(task: Task, a: Norm, b: Norm, tolerance: float = DEFAULT_TOLERANCE) -> float:
     """2·matches / (|A| + |B|); two empty answers agree fully."""
     if not a and not b:
         return 1.0
@@ -148,11 +151,11 @@ def task_disagreement(task: Task, values: list[Any], tolerance: float = DEFAULT_
     if not pairs:
         return 0.0
     if task.kind in ("choice", "multi_choice"):
-        return 1.0 - sum(a == b for a, b in pairs) / len(pairs)
+        return 1.0 - float(sum(a == b for a, b in pairs)) / len(pairs)
     return 1.0 - sum(f1(task, a, b, tolerance) for a, b in pairs) / len(pairs)
 
 
-def disagreement(schema: Schema, norms: list[tuple], tolerance: float) -> float:
+def disagreement(schema: Schema, norms: list[Norm], tolerance: float) -> float:
     """An item's score: the mean of its tasks' disagreement (answers as `norm_labels` gives)."""
     if len(norms) < 2 or not schema.tasks:
         return 0.0
@@ -171,7 +174,7 @@ def outvoted(values: list[Any]) -> list[bool]:
 
 
 def outvoted_elements(
-    task: Task, mine: tuple, answers: list[tuple], tolerance: float = DEFAULT_TOLERANCE
+    task: Task, mine: Norm, answers: list[Norm], tolerance: float = DEFAULT_TOLERANCE
 ) -> list[bool]:
     """For a span/mark answer: True for each element no strict majority of `answers` has.
 
