@@ -18,8 +18,8 @@ from rich.text import Text
 
 from labeltui.core.agree import Agreement, TaskResult, pair_key
 from labeltui.core.agree import report as data
+from labeltui.core.annotations.notes import printable
 from labeltui.core.display import visible as _visible
-from labeltui.core.jsonl import printable
 
 #: Landis & Koch (1977), "The measurement of observer agreement for categorical data".
 KAPPA_BANDS = ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
@@ -142,6 +142,18 @@ def _statistics(console: Console, task: TaskResult) -> None:
             row("Krippendorff's alpha (ordinal)", j["krippendorff_alpha_ordinal"],
                 alpha_band(j["krippendorff_alpha_ordinal"]),
                 ci.get("krippendorff_alpha_ordinal"))  # fmt: skip
+        if "krippendorff_alpha_interval" in j:
+            row("Krippendorff's alpha (interval)", j["krippendorff_alpha_interval"],
+                alpha_band(j["krippendorff_alpha_interval"]),
+                ci.get("krippendorff_alpha_interval"))  # fmt: skip
+        if "gwet_ac1" in j:
+            row("Gwet's AC1", j["gwet_ac1"], kappa_band(j["gwet_ac1"]), ci.get("gwet_ac1"))
+        if "gwet_ac2" in j:
+            row(f"Gwet's AC2 ({j['weights']})", j["gwet_ac2"], kappa_band(j["gwet_ac2"]),
+                ci.get("gwet_ac2"))  # fmt: skip
+        if "brennan_prediger" in j:
+            row("Brennan-Prediger", j["brennan_prediger"], kappa_band(j["brennan_prediger"]),
+                ci.get("brennan_prediger"))  # fmt: skip
     elif task.data.kind == "spans":
         row("span F1, exact match (mean of pairs)", j["span_f1_mean"], "", ci.get("span_f1_mean"))
         row("span F1, overlap (mean of pairs)", j["span_f1_partial_mean"], "",
@@ -150,6 +162,8 @@ def _statistics(console: Console, task: TaskResult) -> None:
         row(f"mark F1 within {j['tolerance']:g} s (mean of pairs)", j["mark_f1_mean"], "",
             ci.get("mark_f1_mean"))  # fmt: skip
     console.print(table)
+    for warning in j.get("warnings", []):
+        console.print(Text(f"  ⚠ {visible(warning)}", style="bold"))
     if task.data.kind in ("choice", "multi_choice"):
         console.print(
             "  readings: kappa after Landis & Koch (1977), alpha after Krippendorff (2004)\n",
@@ -201,7 +215,7 @@ def _per_label(console: Console, task: TaskResult) -> None:
     table.add_column("label")
     if d.kind == "choice":
         table.add_column("kappa, one vs rest", justify="right")
-        extra = data.one_vs_rest(task)
+        extra = {label: v.get("fleiss_kappa") for label, v in j["per_label"].items()}
     elif d.kind == "multi_choice":
         for name in ("agreement", "Fleiss' kappa", "alpha"):
             table.add_column(name, justify="right")

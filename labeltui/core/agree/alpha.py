@@ -6,8 +6,9 @@ n_c = sum_k o[c, k] and n = sum_c n_c,
 
     alpha = 1 - (n - 1) * sum(o * delta) / sum(n_c * n_k * delta)
 
-where delta is 1 for c != k (nominal) or, for ordinal labels in order,
-(sum of n_g for g from c to k - (n_c + n_k) / 2) ** 2.
+where delta is 1 for c != k (nominal); for ordinal labels in order,
+(sum of n_g for g from c to k - (n_c + n_k) / 2) ** 2; for labels that are numbers (interval),
+(v_c - v_k) ** 2.
 """
 
 from __future__ import annotations
@@ -48,8 +49,12 @@ def ordinal_delta(n_c: np.ndarray) -> np.ndarray:
     return (between - (n_c[:, i] + n_c[:, j]) / 2.0) ** 2
 
 
-def krippendorff_alpha(p: Patterns, W: np.ndarray, level: str = "nominal") -> np.ndarray:
-    """Krippendorff's alpha over the items with two values or more; NaN where undefined."""
+def krippendorff_alpha(
+    p: Patterns, W: np.ndarray, level: str = "nominal", values: np.ndarray | None = None
+) -> np.ndarray:
+    """Krippendorff's alpha over the items with two values or more; NaN where undefined.
+
+    `values` (K,) are the labels as numbers, for the interval level."""
     o = coincidences(p, W)
     n_c = o.sum(axis=2)
     n = n_c.sum(axis=1)
@@ -59,6 +64,8 @@ def krippendorff_alpha(p: Patterns, W: np.ndarray, level: str = "nominal") -> np
         delta = np.broadcast_to(1.0 - np.eye(k), o.shape)
     elif level == "ordinal":
         delta = ordinal_delta(n_c)
+    elif level == "interval" and values is not None:
+        delta = np.broadcast_to((values[:, None] - values[None, :]) ** 2, o.shape)
     else:
         raise ValueError(f"unknown level {level!r}")
     observed = (o * delta).sum(axis=(1, 2))

@@ -15,6 +15,7 @@ Statistics are computed with NumPy on integer codes (see patterns.py); undefined
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from labeltui.core.agree import alpha as _alpha
+from labeltui.core.agree import chance as _chance
 from labeltui.core.agree import kappa as _kappa
 from labeltui.core.agree import matching as _matching
 from labeltui.core.agree.bootstrap import intervals
@@ -160,9 +162,14 @@ def _compute(data: TaskData, options: dict[str, Any], boot: dict[str, Any] | Non
         n_codes = len(data.labels) if data.kind == "choice" else len(data.values)
         patterns = find_patterns(data.matrix[rows].astype(np.int64), n_codes)
         if data.kind == "choice":
+            once = data.matrix[m == 1]
+            singles = np.bincount(once[once >= 0].astype(np.int64), minlength=n_codes)
 
             def stats(W: np.ndarray) -> dict[Key, np.ndarray]:
-                return _choice_stats(patterns, W, pairs, data, options)
+                return {
+                    **_choice_stats(patterns, W, pairs, data, options),
+                    **_chance_stats(patterns, W, data, options, singles.astype(np.float64)),
+                }
         else:
             member = membership(data)
 
@@ -194,7 +201,58 @@ def _compute(data: TaskData, options: dict[str, Any], boot: dict[str, Any] | Non
             **nested,
         }
     pair_counts = counts if patterns is None else None
+    body["warnings"] = warnings(data, head, body)
     return TaskResult(data, {**head, **body}, patterns, rows, pair_counts)
+
+
+FEW_ITEMS = 10
+"""A statistic computed on fewer items than this carries a warning (FORMAT section 11)."""
+
+_ON_ITEMS = (
+    "percent_agreement",
+    "krippendorff_alpha",
+    "krippendorff_alpha_ordinal",
+    "krippendorff_alpha_interval",
+    "gwet_ac1",
+    "gwet_ac2",
+    "brennan_prediger",
+    "span_f1_mean",
+    "span_f1_partial_mean",
+    "mark_f1_mean",
+)
+_PER_PAIR = ("cohen_kappa", "cohen_kappa_weighted", "span_f1", "span_f1_partial", "mark_f1")
+
+
+def warnings(data: TaskData, head: dict[str, Any], body: dict[str, Any]) -> list[str]:
+    """Sentences, each naming its statistic, on statistics that rest on too few items: fewer
+    than `FEW_ITEMS`, or Fleiss' kappa on complete items fewer than half of `items`."""
+    out = []
+    items, complete = head["items"], head["items_complete"]
+
+    def few(name: str, n: int) -> None:
+        if n < FEW_ITEMS:
+            out.append(f"{name} rests on {n} item{'' if n == 1 else 's'} (fewer than {FEW_ITEMS})")
+
+    for name in _ON_ITEMS:
+        if name in body:
+            few(name, items)
+    if "fleiss_kappa" in body:
+        if complete < FEW_ITEMS:
+            few("fleiss_kappa", complete)
+        elif 2 * complete < items:
+            out.append(
+                f"fleiss_kappa uses only the {complete} items every annotator labelled, "
+                f"fewer than half of the {items} items"
+            )
+    labelled = data.matrix >= 0
+    names = data.annotators
+    for a, b in combinations(range(len(names)), 2):
+        shared = int((labelled[:, a] & labelled[:, b]).sum())
+        if shared < FEW_ITEMS:
+            for name in _PER_PAIR:
+                if name in body:
+                    few(f"{name} {pair_key(names[a], names[b])}", shared)
+    return out
 
 
 def _value(x: float) -> float | None:
@@ -225,6 +283,44 @@ def _choice_stats(
     if len(pairs) == 0:
         out = {k: np.full(W.shape[0], np.nan) for k in out}
     return out
+
+
+def _chance_stats(
+    p: Patterns, W: np.ndarray, data: TaskData, options: dict[str, Any], singles: np.ndarray
+) -> dict[Key, np.ndarray]:
+    """choice: Gwet's AC1 (AC2 for ordinal tasks), Brennan-Prediger, interval alpha when every
+    label is a number, and each label's Fleiss' kappa against the rest (FORMAT section 11)."""
+    q = len(data.labels)
+    identity = _chance.agreement_weights(q, None)
+    out: dict[Key, np.ndarray] = {
+        ("gwet_ac1",): _chance.gwet_ac(p, W, identity, singles),
+        ("brennan_prediger",): _chance.brennan_prediger(p, W, identity),
+    }
+    if data.ordinal:
+        weights = _chance.agreement_weights(q, options["weights"])
+        out[("gwet_ac2",)] = _chance.gwet_ac(p, W, weights, singles)
+        numbers = label_numbers(data.labels)
+        if numbers is not None:
+            out[("krippendorff_alpha_interval",)] = _alpha.krippendorff_alpha(
+                p, W, "interval", numbers
+            )
+    for i, label in enumerate(data.labels):
+        binary = Patterns(np.where(p.rows >= 0, (p.rows == i).astype(np.int64), -1),
+                          p.weight, p.inverse, 2)  # fmt: skip
+        out[("per_label", label, "fleiss_kappa")] = _kappa.fleiss_kappa(binary, W)
+    return out
+
+
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+def label_numbers(labels: list[str]) -> np.ndarray | None:
+    """The labels as numbers when every one is written as a number (`1`, `2.5`, `-1`), else None.
+
+    Only JSON-style numbers count: `nan`, `inf` or `1_000` are names, not values."""
+    if not labels or not all(_NUMBER.fullmatch(label) for label in labels):
+        return None
+    return np.array([float(label) for label in labels])
 
 
 def membership(data: TaskData) -> np.ndarray:
@@ -332,7 +428,14 @@ def _nest(flat: dict[Key, Any], data: TaskData, options: dict[str, Any]) -> dict
         out["span_f1_partial_mean"] = None
     else:
         out = {"mark_f1": {}, "mark_f1_mean": None, "tolerance": options["tolerance"]}
-    if data.kind == "multi_choice":
+    if data.kind == "choice":
+        out["gwet_ac1"] = None
+        out["brennan_prediger"] = None
+        if data.ordinal:
+            out["gwet_ac2"] = None
+            if label_numbers(data.labels) is not None:
+                out["krippendorff_alpha_interval"] = None
+    if data.kind in ("choice", "multi_choice"):
         out["per_label"] = {}
     for parts, value in flat.items():
         if parts[0] == "per_label":

@@ -1,8 +1,8 @@
 """What the readable `agree` report shows beyond FORMAT section 5, as plain data.
 
-Per task: each annotator's label counts, one-vs-rest kappa per label, the confusion matrix of a
-pair, the number of items each pair shares, and the items with the most disagreement (with the
-labels each annotator gave) for review. Printing is the command's job (labeltui/commands).
+Per task: each annotator's label counts, the confusion matrix of a pair, the number of items
+each pair shares, and the items with the most disagreement (with the labels each annotator
+gave) for review. Printing is the command's job (labeltui/commands).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from typing import Any
 import numpy as np
 
 from labeltui.core.agree.analyze import TaskResult, binary_patterns, membership
-from labeltui.core.agree.kappa import confusion, fleiss_kappa, item_agreement
-from labeltui.core.agree.patterns import Patterns
+from labeltui.core.agree.kappa import confusion, item_agreement
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,20 +49,6 @@ def label_counts(result: TaskResult) -> dict[str, dict[str, int]]:
         label: {who: int(counts[i, j]) for j, who in enumerate(data.annotators)}
         for i, label in enumerate(data.labels)
     }
-
-
-def one_vs_rest(result: TaskResult) -> dict[str, float | None]:
-    """choice: Fleiss' kappa of each label against all others (items every annotator labelled)."""
-    p = result.patterns
-    if p is None or result.data.kind != "choice":
-        return {}
-    out = {}
-    for i, label in enumerate(result.data.labels):
-        binary = Patterns(np.where(p.rows >= 0, (p.rows == i).astype(np.int64), -1),
-                          p.weight, p.inverse, 2)  # fmt: skip
-        value = fleiss_kappa(binary, p.point())[0]
-        out[label] = None if np.isnan(value) else float(value)
-    return out
 
 
 def confusion_matrix(result: TaskResult, a: str, b: str) -> np.ndarray:
