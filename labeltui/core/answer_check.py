@@ -98,7 +98,12 @@ def _choice(task: Task, value: Any) -> list[str]:
         return [f"{task.name}={short(value)} is not a label name"]
     if value not in task.label_names:
         return [f"{task.name}={short(value)} is not a label of this task"]
+    if task.leaf_only and not task.answerable(value):
+        return [f"{task.name}={short(value)} {_INNER}"]
     return []
+
+
+_INNER = "has labels under it; this task takes only labels without children (leaf_only)"
 
 
 def _multi(task: Task, value: Any) -> list[str]:
@@ -113,6 +118,8 @@ def _multi(task: Task, value: Any) -> list[str]:
             out.append(f"{task.name}: {short(entry)} is not a label of this task")
         elif entry in seen:
             out.append(f"{task.name}: {short(entry)} is listed twice")
+        elif task.leaf_only and not task.answerable(entry):
+            out.append(f"{task.name}: {short(entry)} {_INNER}")
         else:
             seen.add(entry)
     return out

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from labeltui.core import taxonomy
 from labeltui.errors import LabeltuiError
 
 KINDS = ("choice", "multi_choice", "spans", "audio_marks")
@@ -34,8 +35,10 @@ _TASK_KEYS = {
     "allow_overlap",
     "hint",
     "required",
+    "labels_file",
+    "leaf_only",
 }
-_LABEL_KEYS = {"name", "key", "hint", "color"}
+_LABEL_KEYS = {"name", "key", "hint", "color", "children", "aliases"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,12 @@ class Label:
     """The single character that picks this label (assigned when the schema gives none)."""
     hint: str = ""
     color: str | None = None
+    aliases: tuple[str, ...] = ()
+    """Other words the label picker matches (nested and large label sets)."""
+    parent: str | None = None
+    """Nested tasks: the parent's path (`name` is the label's path); None at the top level."""
+    inner: bool = False
+    """Nested tasks: the label has children (its key opens them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +76,33 @@ class Task:
     """An answer must be given before the item can be saved as done (skipping stays open).
     Default true for `choice`, false for the other kinds, where an empty answer means something
     ("no entities")."""
+    leaf_only: bool = False
+    """Nested tasks: only a label without children is an answer."""
 
     @property
     def label_names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
 
-    def label_for_key(self, key: str) -> Label | None:
+    @property
+    def nested(self) -> bool:
+        """The labels form a tree (FORMAT section 8): values are paths."""
+        return any(label.inner for label in self.labels)
+
+    def label_for_key(self, key: str, parent: str | None = None) -> Label | None:
+        """The label `key` picks among the children of `parent` (None: the top level)."""
+        if not key:
+            return None
         for label in self.labels:
-            if label.key == key:
+            if label.key == key and label.parent == parent:
                 return label
         return None
+
+    def answerable(self, name: str) -> bool:
+        """Whether `name` may be given as an answer (a known label; a leaf when `leaf_only`)."""
+        for label in self.labels:
+            if label.name == name:
+                return not (self.leaf_only and label.inner)
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,12 +436,20 @@ class _Parser:
             raise self.fail(
                 kind_node, f"{where}: unknown kind {kind!r} (known: {', '.join(KINDS)})"
             )
-        if "labels" not in fields:
+        if "labels" in fields and "labels_file" in fields:
+            raise self.fail(
+                fields["labels_file"][0], f"{where}: give 'labels' or 'labels_file', not both"
+            )
+        if "labels" not in fields and "labels_file" not in fields:
             raise self.fail(node, f"{where} needs a 'labels' list")
-        labels_node = fields["labels"][1]
-        if not isinstance(labels_node, yaml.SequenceNode) or not labels_node.value:
-            raise self.fail(labels_node, f"{where}: 'labels' must be a non-empty list")
         draft: dict[str, Any] = {"name": name, "kind": kind, "labels": [], "line": _line(node)}
+        if "leaf_only" in fields:
+            if kind not in ("choice", "multi_choice"):
+                raise self.fail(
+                    fields["leaf_only"][0],
+                    f"{where}: 'leaf_only' is for choice and multi_choice tasks",
+                )
+            draft["leaf_only"] = self.boolean(fields["leaf_only"][1], f"{where}: 'leaf_only'")
         if "ordinal" in fields:
             if kind != "choice":
                 raise self.fail(fields["ordinal"][0], f"{where}: 'ordinal' is for choice tasks")
@@ -440,39 +474,57 @@ class _Parser:
         draft["required"] = kind == "choice"
         if "required" in fields:
             draft["required"] = self.boolean(fields["required"][1], f"{where}: 'required'")
-        names: dict[str, int] = {}
-        keys: dict[str, str] = {}
-        for label_node in labels_node.value:
-            label = self.label(label_node, where)
-            if label["name"] in names:
-                raise self.fail(
-                    label_node,
-                    f"{where}: duplicate label name {label['name']!r} "
-                    f"(first at line {names[label['name']]})",
-                )
-            names[label["name"]] = _line(label_node)
-            chosen = label.get("key")
-            if chosen is not None:
-                if chosen in keys:
-                    raise self.fail(
-                        label_node,
-                        f"{where}: labels {keys[chosen]!r} and {label['name']!r} "
-                        f"both use key {chosen!r}",
+        if "labels_file" in fields:
+            file_node = fields["labels_file"][1]
+            relative = self.string(file_node, f"{where}: 'labels_file'")
+            folder = Path(self.path).parent if self.path != "<schema>" else Path.cwd()
+            draft["labels"] = taxonomy.read_labels_file(folder / relative, where)
+        else:
+            labels_node = fields["labels"][1]
+            if not isinstance(labels_node, yaml.SequenceNode) or not labels_node.value:
+                raise self.fail(labels_node, f"{where}: 'labels' must be a non-empty list")
+            draft["labels"] = [self.label(n, where, kind) for n in labels_node.value]
+
+        def fail(message: str, node: taxonomy.Draft) -> LabeltuiError:
+            return LabeltuiError(message, node.source or self.path, node.line)
+
+        roots: list[taxonomy.Draft] = draft["labels"]
+        nested = any(root.children for root in roots)
+        if not nested:  # flat: names are unique (nested: paths, checked with the keys below)
+            names: dict[str, int | None] = {}
+            for label in roots:
+                if label.name in names:
+                    first = names[label.name]
+                    raise fail(
+                        f"{where}: duplicate label name {label.name!r} (first at line {first})",
+                        label,
                     )
-                keys[chosen] = label["name"]
-            draft["labels"].append(label)
+                names[label.name] = label.line
+        taxonomy.set_paths(roots, where, fail)
+        for group in [roots] + [n.children for n in taxonomy.walk(roots) if n.children]:
+            keys: dict[str, str] = {}
+            for label in group:
+                if label.key is None:
+                    continue
+                if label.key in keys:
+                    raise fail(
+                        f"{where}: labels {keys[label.key]!r} and {label.path!r} both use key "
+                        f"{label.key!r}",
+                        label,
+                    )
+                keys[label.key] = label.path
         return draft
 
-    def label(self, node: yaml.Node, where: str) -> dict[str, Any]:
+    def label(self, node: yaml.Node, where: str, kind: str) -> taxonomy.Draft:
         if isinstance(node, yaml.ScalarNode):
-            return {"name": self.string(node, f"{where}: a label name")}
+            return taxonomy.Draft(self.string(node, f"{where}: a label name"), _line(node))
         fields = self.mapping(node, f"a label of {where}", _LABEL_KEYS)
         if "name" not in fields:
             raise self.fail(node, f"{where}: a label needs a 'name'")
-        label: dict[str, Any] = {
-            "name": self.string(fields["name"][1], f"{where}: a label's 'name'")
-        }
-        lwhere = f"{where}, label {label['name']!r}"
+        label = taxonomy.Draft(
+            self.string(fields["name"][1], f"{where}: a label's 'name'"), _line(node)
+        )
+        lwhere = f"{where}, label {label.name!r}"
         if "key" in fields:
             key_node = fields["key"][1]
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":null"):
@@ -488,37 +540,88 @@ class _Parser:
                     f"{lwhere}: key {key!r} clashes with an app key "
                     f"(reserved: {' '.join(sorted(RESERVED_KEYS - {' '}))} and space)",
                 )
-            label["key"] = key
+            label.key = key
         if "hint" in fields:
-            label["hint"] = self.string(fields["hint"][1], f"{lwhere}: 'hint'", allow_empty=True)
+            label.hint = self.string(fields["hint"][1], f"{lwhere}: 'hint'", allow_empty=True)
         if "color" in fields:
-            label["color"] = self.string(fields["color"][1], f"{lwhere}: 'color'")
+            label.color = self.string(fields["color"][1], f"{lwhere}: 'color'")
+        if "aliases" in fields:
+            aliases = fields["aliases"][1]
+            if not isinstance(aliases, yaml.SequenceNode):
+                raise self.fail(aliases, f"{lwhere}: 'aliases' must be a list of strings")
+            label.aliases = tuple(self.string(a, f"{lwhere}: an alias") for a in aliases.value)
+        if "children" in fields:
+            children = fields["children"][1]
+            if kind not in ("choice", "multi_choice"):
+                raise self.fail(
+                    fields["children"][0],
+                    f"{lwhere}: 'children' is for choice and multi_choice tasks",
+                )
+            if not isinstance(children, yaml.SequenceNode) or not children.value:
+                raise self.fail(children, f"{lwhere}: 'children' must be a non-empty list")
+            label.children = [self.label(n, where, kind) for n in children.value]
         return label
 
 
 def _assign_keys(drafts: list[dict[str, Any]], parser: _Parser) -> tuple[Task, ...]:
     """Give every label without a key the first free key of `AUTO_KEYS`.
 
-    Assigned keys avoid every key the schema sets anywhere, so that an assigned key is unique
-    across tasks; keys the schema sets may repeat across tasks (the focused task wins).
+    Top-level keys the app assigns avoid every top-level key the schema sets anywhere, so that an
+    assigned key is unique across tasks; keys the schema sets may repeat across tasks (the
+    focused task wins). Below the top, keys are per level: a label's key picks it among its
+    siblings once their parent is open, so they are assigned per group of siblings.
     """
-    taken = {label["key"] for d in drafts for label in d["labels"] if "key" in label}
+    taken = {label.key for d in drafts for label in d["labels"] if label.key is not None}
     free = iter(k for k in AUTO_KEYS if k not in taken)
     tasks = []
     for d in drafts:
-        labels = []
-        for label in d["labels"]:
-            key = label.get("key")
-            if key is None:
-                key = next(free, "")
+        roots: list[taxonomy.Draft] = d["labels"]
+        keys: dict[int, str] = {}
+        for label in roots:
+            key = label.key if label.key is not None else next(free, "")
+            if not key:
+                raise LabeltuiError(
+                    f"task {d['name']!r}: more labels than free keys; set 'key' on some "
+                    "(any printable character except the app's own)",
+                    parser.path,
+                    d["line"],
+                )
+            keys[id(label)] = key
+        for node in taxonomy.walk(roots):
+            if not node.children:
+                continue
+            used = {c.key for c in node.children if c.key is not None}
+            spare = iter(k for k in AUTO_KEYS if k not in used)
+            for child in node.children:
+                key = child.key if child.key is not None else next(spare, "")
                 if not key:
                     raise LabeltuiError(
-                        f"task {d['name']!r}: more labels than free keys; set 'key' on some "
-                        "(any printable character except the app's own)",
+                        f"task {d['name']!r}: label {node.path!r} has more children than free "
+                        "keys; set 'key' on some",
                         parser.path,
-                        d["line"],
+                        child.line,
                     )
-            labels.append(Label(label["name"], key, label.get("hint", ""), label.get("color")))
+                keys[id(child)] = key
+        labels = []
+        for node in taxonomy.walk(roots):
+            if taxonomy.depth_of(node.path) > taxonomy.MAX_LEVELS:
+                raise LabeltuiError(
+                    f"task {d['name']!r}: label {node.path!r} is deeper than "
+                    f"{taxonomy.MAX_LEVELS} levels",
+                    parser.path,
+                    node.line,
+                )
+            labels.append(
+                Label(
+                    node.path,
+                    keys[id(node)],
+                    node.hint,
+                    node.color,
+                    node.aliases,
+                    taxonomy.parent_of(node.path) if node.path != node.name else None,
+                    bool(node.children),
+                )
+            )
         tasks.append(
             Task(
                 name=d["name"],
@@ -529,6 +632,7 @@ def _assign_keys(drafts: list[dict[str, Any]], parser: _Parser) -> tuple[Task, .
                 allow_overlap=d.get("allow_overlap", False),
                 hint=d.get("hint", ""),
                 required=d.get("required", d["kind"] == "choice"),
+                leaf_only=d.get("leaf_only", False),
             )
         )
     return tuple(tasks)
