@@ -28,6 +28,7 @@ from labeltui.core.agree import chance as _chance
 from labeltui.core.agree import kappa as _kappa
 from labeltui.core.agree import matching as _matching
 from labeltui.core.agree.bootstrap import intervals
+from labeltui.core.agree.hierarchy import hierarchy_json
 from labeltui.core.agree.matrix import TaskData, build_task
 from labeltui.core.agree.patterns import Patterns, find_patterns
 from labeltui.core.agree.reading.read import read_annotation_files
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 WEIGHTS = ("linear", "quadratic")
+KINDS_NESTED = ("choice", "multi_choice")
+"""Kinds whose labels may nest (FORMAT section 8): they get `levels` and `hierarchical_f1`."""
 
 Key = tuple[str, ...]
 """A statistic's place before nesting: (name,) or (name, pair or label)."""
@@ -134,7 +137,13 @@ def analyze(
             )
         options = {"weights": weights or "quadratic", "tolerance": tolerance}
         boot = {"samples": ci_samples, "seed": seed} if ci else None
-        result.tasks.append(_compute(data, options, boot))
+        computed = _compute(data, options, boot)
+        schema_task = schema_tasks.get(name)
+        if schema_task is not None and schema_task.nested and data.kind in KINDS_NESTED:
+            computed.json.update(
+                hierarchy_json(data, lambda d, o=options: _compute(d, o, None).json)
+            )
+        result.tasks.append(computed)
     if weights is not None and not any(r.data.ordinal for r in result.tasks):
         raise LabeltuiError(
             "--weights needs an ordinal choice task: set 'ordinal: true' in the schema and "
