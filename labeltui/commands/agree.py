@@ -80,6 +80,15 @@ def agree(
         int,
         typer.Option("--top", help="How many items with the most disagreement to list.", min=0),
     ] = 10,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold",
+            help="Score each annotator against this gold file (e.g. review's output): accuracy "
+            "and kappa, or F1.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Agreement between annotators: kappas, alpha, F1, and the items to review.
 
@@ -88,6 +97,8 @@ def agree(
     Example: labeltui agree tickets.ann.jsonl tickets.bob.jsonl
 
     Example: labeltui agree *.jsonl --schema tickets.schema.yaml --json
+
+    Example: labeltui agree tickets.*.jsonl --gold tickets.gold.jsonl
     """
     import json
 
@@ -105,6 +116,7 @@ def agree(
         ci=ci,
         seed=seed,
         ci_samples=ci_samples,
+        gold=gold,
     )
     pair_names = _pair(pair, result)
     if json_:

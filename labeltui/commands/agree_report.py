@@ -104,6 +104,8 @@ def _task(console: Console, task: TaskResult, result: Agreement, pair, top, firs
     _per_label(console, task)
     if d.kind == "choice" and j["items"]:
         _confusion(console, task, pair)
+    if "gold" in j:
+        _gold(console, task)
     _disagreements(console, task, result, top, first_seen)
 
 
@@ -258,14 +260,19 @@ def _confusion(console: Console, task: TaskResult, pair) -> None:
     a, b = pair
     matrix = data.confusion_matrix(task, a, b)
     title = Text.assemble("Confusion: ", t(a), " (rows) vs ", t(b), " (columns)")
-    names = {label: t(label) for label in d.labels}
+    _matrix(console, d.labels, matrix, title)
+
+
+def _matrix(console: Console, labels: list[str], matrix: Any, title: Text) -> None:
+    """A (K, K) count matrix under `title`, labels abbreviated with a legend when too wide."""
+    names = {label: t(label) for label in labels}
 
     def confusion_table(heads: dict[str, Text]) -> Table:
         table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=True)
         table.add_column("")
-        for label in d.labels:
+        for label in labels:
             table.add_column(heads[label], justify="right")
-        for i, label in enumerate(d.labels):
+        for i, label in enumerate(labels):
             table.add_row(names[label], *[Text(str(int(v)), style="bold" if i == k else "")
                                           for k, v in enumerate(matrix[i])])  # fmt: skip
         return table
@@ -274,15 +281,47 @@ def _confusion(console: Console, task: TaskResult, pair) -> None:
     table = confusion_table(heads)
     wide = console.options.update_width(10_000)  # the width the table wants, not its cut
     if Measurement.get(console, wide, table).maximum > console.width:
-        heads = {label: t(short) for label, short in abbreviations(d.labels).items()}
+        heads = {label: t(short) for label, short in abbreviations(labels).items()}
         table = confusion_table(heads)
     _table(console, title)
     console.print(table)
-    shortened = [(heads[label], names[label]) for label in d.labels
+    shortened = [(heads[label], names[label]) for label in labels
                  if heads[label].plain != names[label].plain]  # fmt: skip
     if shortened:
         console.print(legend([Text.assemble(h, " = ", n) for h, n in shortened], console.width))
         console.print()
+
+
+def _gold(console: Console, task: TaskResult) -> None:
+    """Each annotator against the gold file, and for choice tasks their confusion matrices."""
+    d, scores = task.data, task.json["gold"]
+    if not scores:
+        console.print("  the gold file has no answers for this task\n")
+        return
+    table = _table(console, "Against the gold file (items both labelled)")
+    table.add_column("annotator")
+    table.add_column("items", justify="right")
+    if d.kind == "choice":
+        table.add_column("accuracy", justify="right")
+        table.add_column("kappa vs gold", justify="right")
+        table.add_column("reading")
+    else:
+        table.add_column("F1 (macro over labels)" if d.kind == "multi_choice" else "F1",
+                         justify="right")  # fmt: skip
+    for who, s in scores.items():
+        cells = [t(who), Text(str(s["items"]))]
+        if d.kind == "choice":
+            cells += [num(s["accuracy"]), num(s["kappa"]), Text(kappa_band(s["kappa"]))]
+        else:
+            cells.append(num(s["f1"]))
+        table.add_row(*cells)
+    console.print(table)
+    labels = list(task.data.labels)
+    for who, matrix in (task.gold_confusion or {}).items():
+        if scores[who]["items"]:
+            k = len(labels)
+            title = Text.assemble("Confusion: ", t(who), " (rows) vs gold (columns)")
+            _matrix(console, labels, matrix[:k, :k], title)
 
 
 def legend(entries: list[Text], width: int) -> Text:

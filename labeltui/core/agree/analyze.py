@@ -25,6 +25,7 @@ import numpy as np
 
 from labeltui.core.agree import alpha as _alpha
 from labeltui.core.agree import chance as _chance
+from labeltui.core.agree import gold as _gold
 from labeltui.core.agree import kappa as _kappa
 from labeltui.core.agree import matching as _matching
 from labeltui.core.agree.bootstrap import intervals
@@ -68,6 +69,8 @@ class TaskResult:
     """Matrix rows of the items with two labels or more."""
     pair_counts: PairRules | None = None
     """spans and audio_marks: per annotator pair (column indices), matches per rule."""
+    gold_confusion: dict[str, np.ndarray] | None = None
+    """With `--gold`, choice tasks: annotator -> (K, K) counts (annotator rows, gold columns)."""
 
 
 @dataclass(slots=True)
@@ -99,6 +102,7 @@ def analyze(
     ci: bool = False,
     seed: int | None = None,
     ci_samples: int = 1000,
+    gold: str | Path | None = None,
 ) -> Agreement:
     """Read the files and compute every statistic; `schema` is a path or a loaded Schema."""
     if weights is not None and weights not in WEIGHTS:
@@ -110,6 +114,7 @@ def analyze(
 
         schema = load_schema(schema)
     table = read_annotation_files(list(paths))
+    gold_file = _gold.read_gold(gold, schema) if gold is not None else None
     current = table.current()
     present = np.bincount(table.ann[current], minlength=len(table.annotators))
     people = sorted(table.annotators[c] for c in np.flatnonzero(present).tolist())
@@ -143,6 +148,12 @@ def analyze(
             computed.json.update(
                 hierarchy_json(data, lambda d, o=options: _compute(d, o, None).json)
             )
+        if gold_file is not None:
+            if name in gold_file.table.tasks:
+                both = _gold.joined(data, table, gold_file, schema_tasks.get(name))
+                computed.json["gold"], computed.gold_confusion = _gold.scores(both, tolerance)
+            else:
+                computed.json["gold"] = {}
         result.tasks.append(computed)
     if weights is not None and not any(r.data.ordinal for r in result.tasks):
         raise LabeltuiError(
