@@ -7,26 +7,38 @@ core is left to the CLI group, which prints it as one line and exits non-zero.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-
-class ImportFormat(str, Enum):
-    doccano = "doccano"
-    spacy = "spacy"
-    textgrid = "textgrid"
-    audacity = "audacity"
+try:  # typer 0.28 vendors click; a custom type must be of that click
+    from typer._click.types import ParamType
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import ParamType
 
 
-class ExportFormat(str, Enum):
-    doccano = "doccano"
-    spacy = "spacy"
-    conll = "conll"
-    textgrid = "textgrid"
-    audacity = "audacity"
+class FormatName(ParamType):
+    """A format name of the registry (`labeltui.core.formats.FORMATS`).
+
+    The help shows every name (`[doccano|spacy|...]`), read from the registry only when help
+    is shown, so that other commands do not pay for importing the formats. Any string is
+    accepted here: an unknown name is refused by the core in one line, with the nearest name.
+    """
+
+    name = "format"
+
+    def __init__(self, verb: str) -> None:
+        self.verb = verb
+
+    def get_metavar(self, param: Any, ctx: Any = None) -> str:
+        from labeltui.core.formats import export_formats, import_formats
+
+        names = import_formats() if self.verb == "import" else export_formats()
+        return "[" + "|".join(names) + "]"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        return str(value)
 
 
 ImportTaskOption = Annotated[
@@ -34,8 +46,11 @@ ImportTaskOption = Annotated[
     typer.Option(
         "--task",
         "-t",
-        help="The task the annotations go under (default: 'entities', 'events' for audacity). "
-        "textgrid: every tier is a task named as the tier; --task imports that tier alone.",
+        help="The task the spans or marks go under (default: 'entities'; 'events' for audacity "
+        "and eaf, 'subtitles' for vtt/srt, 'speakers' for rttm). textgrid and eaf: every tier "
+        "is a task named as the tier; labelstudio: every from_name; there --task imports that "
+        "one alone. Categories (doccano, spacy) go under the "
+        "schema's choice/multi_choice task, else 'category'.",
         show_default=False,
     ),
 ]
@@ -45,7 +60,8 @@ ExportTaskOption = Annotated[
         "--task",
         "-t",
         help="The task to write (default: the only one of the format's kind, else 'entities' "
-        "or 'events'). textgrid: default every audio marks task, a tier each.",
+        "or 'events'; doccano and spacy: else the only choice/multi_choice task). textgrid "
+        "and eaf: default every audio marks task, a tier each; labelstudio: every task.",
         show_default=False,
     ),
 ]
@@ -78,8 +94,14 @@ def import_(
         Path, typer.Argument(help="The file to import.", metavar="FILE", show_default=False)
     ],
     from_: Annotated[
-        ImportFormat,
-        typer.Option("--from", "-f", help="The file's format.", show_default=False),
+        str,
+        typer.Option(
+            "--from",
+            "-f",
+            click_type=FormatName("import"),
+            help="The file's format (see the README's format section).",
+            show_default=False,
+        ),
     ],
     out: Annotated[
         Path | None,
@@ -97,12 +119,32 @@ def import_(
         Path | None,
         typer.Option(
             "--audio",
-            help="textgrid/audacity: the audio file of the item (default: a .wav, .flac or "
-            ".ogg beside FILE with the same name). Written relative to the dataset's folder.",
+            help="textgrid/audacity/eaf/vtt/srt: the audio file of the item (default: a .wav, "
+            ".flac or .ogg beside FILE with the same name); rttm: the audio of its one recording "
+            "(default: <recording>.wav). Written relative to the dataset's folder.",
             show_default=False,
         ),
     ] = None,
     schema: ImportSchemaOption = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="doccano 1.0 (`annotations`): import this user's annotations (a name or a "
+            "numeric id) as pre-annotations. Without it, a file several users annotated gives "
+            "one annotator line per item and user.",
+            show_default=False,
+        ),
+    ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            help="doccano 1.0: the project's label file (doccano's label export, a JSON list "
+            'of {"id", "text"}), to name the numeric label ids.',
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Turn another tool's annotations into a dataset with pre-annotations.
 
@@ -116,8 +158,18 @@ def import_(
     from labeltui.core.formats import import_file
 
     out = _required_out(file, out, "the dataset to write, e.g. -o data.jsonl")
-    summary = import_file(from_.value, file, out, task=task, audio=audio, schema=_schema(schema))
+    summary = import_file(
+        from_,
+        file,
+        out,
+        task=task,
+        audio=audio,
+        schema=_schema(schema),
+        user=user,
+        labels=labels,
+    )
     print(summary)
+    _warn(summary.warnings)
 
 
 def export(
@@ -126,8 +178,13 @@ def export(
         typer.Argument(help="A dataset or an annotation file.", metavar="FILE", show_default=False),
     ],
     to: Annotated[
-        ExportFormat,
-        typer.Option("--to", help="The format to write.", show_default=False),
+        str,
+        typer.Option(
+            "--to",
+            click_type=FormatName("export"),
+            help="The format to write (see the README's format section).",
+            show_default=False,
+        ),
     ],
     out: Annotated[
         Path | None,
@@ -135,7 +192,8 @@ def export(
             "--out",
             "-o",
             help="The file to write (required); for textgrid and audacity, a folder (created "
-            "when missing) that gets one file per audio item, named after the audio file. "
+            "when missing) that gets one file per audio item, named after the audio file; "
+            "for brat, a folder that gets ID.txt and ID.ann per item. "
             "Existing files are replaced, except the input and labeltui annotation files; a "
             "file a running annotate or review writes is refused (exit 3).",
             show_default=False,
@@ -163,18 +221,22 @@ def export(
 
     Example: labeltui export calls.ann.jsonl --to textgrid -o textgrids/
     """
-    from labeltui.core.formats import export_file
+    from labeltui.core.formats import FORMATS, export_file
 
-    where = "a folder" if to.value in ("textgrid", "audacity") else "the file to write"
-    out = _required_out(file, out, f"{where}, e.g. -o {_example_out(to.value)}")
-    summary = export_file(
-        to.value, file, out, task=task, schema=_schema(schema), annotator=annotator
-    )
+    folder = to in FORMATS and (FORMATS[to].write_item or FORMATS[to].write_files) is not None
+    where = "a folder" if folder else "the file to write"
+    out = _required_out(file, out, f"{where}, e.g. -o {_example_out(to, folder)}")
+    summary = export_file(to, file, out, task=task, schema=_schema(schema), annotator=annotator)
     print(summary)
-    if summary.warning:
-        import sys
+    _warn([summary.warning] if summary.warning else [])
 
-        print(f"labeltui: warning: {summary.warning}", file=sys.stderr)
+
+def _warn(warnings: Any) -> None:
+    """Each warning as one line on stderr."""
+    import sys
+
+    for warning in warnings:
+        print(f"labeltui: warning: {warning}", file=sys.stderr)
 
 
 def _required_out(file: Path, out: Path | None, what: str) -> Path:
@@ -186,8 +248,8 @@ def _required_out(file: Path, out: Path | None, what: str) -> Path:
     return out
 
 
-def _example_out(fmt: str) -> str:
-    return {"doccano": "out.jsonl", "spacy": "out.jsonl", "conll": "out.conll"}.get(fmt, "out/")
+def _example_out(fmt: str, folder: bool) -> str:
+    return "out/" if folder else {"conll": "out.conll"}.get(fmt, "out.jsonl")
 
 
 def _schema(path: Path | None):  # type: ignore[no-untyped-def]

@@ -70,7 +70,8 @@ BAD = [
         ),
         ["import", "bad.jsonl", "--from", "spacy", "-o", "out.jsonl"],
         "labeltui: bad.jsonl:1: span 1: the file says the span is 'Bob' but offsets 4-7 give "
-        "'ob!' (offsets must count code points)",
+        "'ob!': the offsets count UTF-16 code units, not characters (code points); in "
+        "characters 'Bob' is at 3-6",
     ),
     (
         "data.jsonl",
@@ -134,7 +135,7 @@ BAD = [
     (
         "data.jsonl",
         jsonl_text([{"text": "a", "labels": {"entities": [], "mood": "ok"}}]),
-        ["export", "data.jsonl", "--to", "doccano", "-o", "out.jsonl", "--task", "mood"],
+        ["export", "data.jsonl", "--to", "conll", "-o", "out.conll", "--task", "mood"],
         "labeltui: data.jsonl:1: labels['mood'] must be a list of spans",
     ),
     (
@@ -148,7 +149,7 @@ BAD = [
         "data.jsonl",
         jsonl_text([GOOD_SPAN]),
         ["import", "data.jsonl", "--from", "doccano", "--audio", "a.wav", "-o", "o.jsonl"],
-        "labeltui: --audio is for textgrid and audacity files, not doccano",
+        "labeltui: --audio is for textgrid, audacity, eaf, vtt, srt, rttm files, not doccano",
     ),
     (
         "data.jsonl",

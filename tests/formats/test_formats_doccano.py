@@ -139,7 +139,7 @@ def test_existing_labels_of_other_tasks_are_kept(tmp_path):
         ('{"text": "abc", "label": [[0, 9, "X"]]}', "past the end of the text (3 characters)"),
         ('{"text": "abc", "label": [[2, 1, "X"]]}', "do not make a span"),
         ('{"text": "abc", "label": [[0, 1]]}', '[start, end, "LABEL"]'),
-        ('{"text": "abc", "label": ["POS"]}', "text classification"),
+        ('{"text": "abc", "label": [[0, 1, "X"], "POS"]}', "text classification"),
         ('{"text": "abc", "label": [[0, "1", "X"]]}', "'end' must be an integer"),
         ('{"text": "abc", "label": [[0, 1, ""]]}', "non-empty string"),
         ('{"text": "abc", "label": "X"}', "must be a list of spans"),

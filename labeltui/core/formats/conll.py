@@ -1,4 +1,14 @@
-"""CoNLL-2003-style BIO export (write only): what NER trainers read.
+"""CoNLL/IOB files: import of token-per-line files, and CoNLL-2003-style BIO export.
+
+Read: one token per line, columns split on whitespace (tabs or spaces), the token first and
+the tag last (so 2-column files, CoNLL-2003's 4 columns and any other count read alike; the
+middle columns, part-of-speech and chunk tags, are not kept). A blank line (or a run of them)
+ends a sentence, and each sentence is one item: `id` (`FILE-N`, N counting sentences from 1)
+and `text`, the tokens joined by single spaces (the original spacing is not in the file).
+`-DOCSTART-` lines are skipped. Tags are decoded whatever the scheme: IOB2 (`B-` starts a
+chunk), IOB1 (`I-` starts one too, unless it continues a chunk of its type), BIOES/BILOU
+(`E-`/`L-` end one, `S-`/`U-` are single tokens) and BMES (`M-` inside); `O` is outside. A
+UTF-8 byte order mark and `\r\n` line ends are accepted.
 
 Layout, as in the CoNLL-2003 shared task files (and what spaCy's `conll_ner` converter, NLTK
 and Hugging Face's conll2003 loader read):
@@ -31,17 +41,96 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
 from labeltui.core.formats.current import Entry
-from labeltui.core.formats.options import ExportJob, text_of
-from labeltui.core.formats.values import stored_spans
+from labeltui.core.formats.files import read_bytes
+from labeltui.core.formats.options import ExportJob, ImportOptions, text_of
+from labeltui.core.formats.values import span, stored_spans
 from labeltui.core.tokens import Token, tokenize
+from labeltui.errors import LabeltuiError
 
 DOCSTART = "-DOCSTART- -X- -X- O\n"
 SPLIT = "tokens split at span edges"
 DROPPED_OVERLAP = "overlapping spans dropped (BIO cannot nest)"
 DROPPED_EMPTY = "spans over whitespace only dropped"
 _SPACE = re.compile(r"\s+")
+
+
+def read(path: Path, opts: ImportOptions) -> list[dict[str, Any]]:
+    """One dataset item per sentence, its chunks as spans under `labels[opts.task]`."""
+    try:
+        content = read_bytes(path, "CoNLL file").decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LabeltuiError("the file is not UTF-8 text", path) from None
+    items: list[dict[str, Any]] = []
+    sentence: list[tuple[str, str, int]] = []
+    for number, line in enumerate(_LINES.split(content), start=1):
+        cells = line.split()
+        if cells and cells[0] == "-DOCSTART-":
+            cells = []
+        if not cells:
+            if sentence:
+                items.append(_sentence(sentence, len(items) + 1, path, opts))
+                sentence = []
+            continue
+        if len(cells) < 2:
+            raise LabeltuiError(
+                f"expected a token and its tag, found {line.strip()!r}", path, number
+            )
+        sentence.append((cells[0], cells[-1], number))
+    if sentence:
+        items.append(_sentence(sentence, len(items) + 1, path, opts))
+    return items
+
+
+_LINES = re.compile(r"\r\n|\r|\n")
+_PREFIXES = {"B": "begin", "I": "inside", "M": "inside", "E": "end", "L": "end", "S": "single"}
+_PREFIXES["U"] = "single"
+
+
+def _sentence(
+    tokens: list[tuple[str, str, int]], number: int, path: Path, opts: ImportOptions
+) -> dict[str, Any]:
+    text = " ".join(token for token, _, _ in tokens)
+    starts, at = [], 0
+    for token, _, _ in tokens:
+        starts.append(at)
+        at += len(token) + 1
+    spans: list[dict[str, Any]] = []
+    open_: list[Any] | None = None  # [first token index, last token index, type]
+
+    def close() -> None:
+        nonlocal open_
+        if open_ is not None:
+            first, last, label = open_
+            end = starts[last] + len(tokens[last][0])
+            spans.append(span(text, starts[first], end, label, path, tokens[first][2], "chunk"))
+            open_ = None
+
+    for index, (_, tag, line) in enumerate(tokens):
+        if tag == "O":
+            close()
+            continue
+        prefix, dash, label = tag.partition("-")
+        role = _PREFIXES.get(prefix.upper()) if dash else None
+        if role is None or not label:
+            raise LabeltuiError(
+                f"the tag {tag!r} is not O or a B-, I-, E-, S- or M- tag", path, line
+            )
+        continues = open_ is not None and open_[2] == label
+        if role in ("inside", "end") and continues:
+            assert open_ is not None
+            open_[1] = index
+        else:
+            close()
+            open_ = [index, index, label]
+        if role in ("end", "single"):
+            close()
+    close()
+    stem = path.name.rsplit(".", 1)[0] if "." in path.name else path.name
+    return {"id": f"{stem}-{number}", opts.text_field: text, "labels": {opts.task: spans}}
 
 
 def write(entries: list[Entry], job: ExportJob) -> str:

@@ -26,6 +26,26 @@ class ImportOptions:
     audio_field: str = "audio"
     only_task: bool = False
     """TextGrid: `--task` was given, so import that tier alone."""
+    user: str | None = None
+    """doccano 1.0 `annotations`: import this user's annotations only (name or numeric id)."""
+    label_file: Path | None = None
+    """doccano 1.0: the project's label file (JSON list of `{"id", "text"}`) naming label ids."""
+    class_task: str | None = None
+    """Where classification answers go (`choice`/`multi_choice`), default `category`."""
+    class_kind: str | None = None
+    """`choice` or `multi_choice` when the schema says which (else: `multi_choice`)."""
+    kinds: dict[str, str] = field(default_factory=dict)
+    """The schema's task kinds by name (`--schema`), for formats with a task per tier/tag."""
+    notes: Counter[str] = field(default_factory=Counter)
+    """Things the reader left out or changed, counted, for the command's summary."""
+    warnings: list[str] = field(default_factory=list)
+    """Things the user must know (printed on stderr)."""
+    stale: list[str] = field(default_factory=list)
+    """Where a span's own `text` is not the text at its offsets (imported by its offsets)."""
+
+    def note(self, what: str, count: int = 1) -> None:
+        if count:
+            self.notes[what] += count
 
 
 @dataclass(slots=True)
@@ -41,6 +61,15 @@ class ExportJob:
     """CoNLL: the tokenizer mode of the spans task (`words` or `chars`)."""
     notes: Counter[str] = field(default_factory=Counter)
     """Things the format could not say exactly, counted, for the command's summary."""
+    kind: str = "spans"
+    """The kind of the task(s) written: a format that carries several kinds writes this one."""
+    labels: tuple[str, ...] = ()
+    """The task's label names from the schema (classification `options`), when known."""
+    kinds: dict[str, str] = field(default_factory=dict)
+    """The kind of each task written, for formats that write several tasks (Label Studio)."""
+    annotators: dict[str, list[Entry]] = field(default_factory=dict)
+    """Each annotator's current lines, for a format that keeps them apart (Label Studio: one
+    annotation each); empty when the file has one annotator or `--annotator` chose one."""
 
     @property
     def task(self) -> str:
