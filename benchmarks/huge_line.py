@@ -11,9 +11,14 @@ Starts the real `labeltui annotate` in tmux with a one-task choice schema and me
 - save: from the label key (triage: saves and moves on) until the annotation file holds the
   whole line (the item's fields are copied into it, so it is as big as the dataset).
 
-Goal: first screen within 5 s, under 1 GB, save within 2 s. With `--spans` the same is tried
-with a spans schema, whose editor draws the text itself (the whole text, not cut): the script
-reports how long it takes and how much memory it uses, or that it did not show in time.
+Goal: first screen within 5 s, under 1 GB, save within 2 s. With `--spans` the same with a
+spans schema, whose editor draws the whole text (laid out a window at a time, see
+`labeltui/core/span_window.py`), and then:
+
+- end: from the `end` key until the text's last words are on screen;
+- span + save: selects the last words (shift+left), labels them and saves (enter); from
+  `enter` until the annotation file holds the line, whose span must have the exact code-point
+  offsets of those words in the text.
 
     python benchmarks/huge_line.py [--mb 100] [--variant ascii|cjk|both] [--spans]
 """
@@ -32,6 +37,8 @@ from pathlib import Path
 from open_large import LABELTUI, OUT, Pane, peak_mb
 
 MARKER = "HUGE-ITEM-STARTS-HERE"
+END = "HUGE-ITEM-ENDS-HERE"
+END_TOKENS = 7  # HUGE - ITEM - ENDS - HERE
 
 CHOICE = "tasks:\n  - {name: team, kind: choice, labels: [billing, bug, other]}\n"
 SPANS = "tasks:\n  - {name: ents, kind: spans, labels: [PER, ORG]}\n"
@@ -44,11 +51,11 @@ UNITS = {
 
 def generate(variant: str, mb: float) -> tuple[Path, int]:
     """The one-line dataset (written once) and its text's length in code points."""
-    path = OUT / f"huge-{variant}-{mb:g}mb.jsonl"
+    path = OUT / f"huge-{variant}-{mb:g}mb-ends.jsonl"
     target = int(mb * 1_000_000)
     unit = UNITS[variant]
     per_unit = len(unit.encode("utf-8"))
-    text = MARKER + " " + unit * max(1, (target - len(MARKER)) // per_unit)
+    text = MARKER + " " + unit * max(1, (target - len(MARKER) - len(END)) // per_unit) + END
     if not path.exists():
         OUT.mkdir(exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -94,7 +101,7 @@ def run(data: Path, schema: Path, spans: bool, timeout: float) -> dict[str, floa
     out = OUT / f"{data.stem}.bench.jsonl"
     out.unlink(missing_ok=True)
     pane = Pane([str(LABELTUI), "annotate", str(data), "-s", str(schema), "-o", str(out)], OUT)
-    result: dict[str, float | None] = {"first": None, "peak": None, "save": None}
+    result: dict[str, float | None] = {"first": None, "peak": None, "save": None, "end": None}
     try:
         wanted = (MARKER[:12], "All keys") if spans else (MARKER, "billing", "All keys")
         screen = lambda: pane.tmux("capture-pane", "-p", "-t", "b")  # noqa: E731
@@ -103,10 +110,19 @@ def run(data: Path, schema: Path, spans: bool, timeout: float) -> dict[str, floa
         if result["first"] is None:
             result["peak"] = peak_mb(pid)
             return result
-        if not spans:
-            time.sleep(0.3)  # let the first frame settle before the key
+        time.sleep(0.3)  # let the first frame settle before the key
+        if spans:
+            pane.tmux("send-keys", "-t", "b", "End")
+            result["end"] = wait(lambda: END in screen(), timeout)
+            if result["end"] is None:
+                result["peak"] = peak_mb(pid)
+                return result
+            pane.tmux("send-keys", "-t", "b", *["S-Left"] * (END_TOKENS - 1), "1")
+            wait(lambda: "1 span" in screen(), 10)
+            pane.tmux("send-keys", "-t", "b", "Enter")
+        else:
             pane.tmux("send-keys", "-t", "b", "1")  # triage: save the label and move on
-            result["save"] = wait(lambda: file_complete(out, data.stat().st_size), 60)
+        result["save"] = wait(lambda: file_complete(out, data.stat().st_size), 60)
         result["peak"] = peak_mb(pid)
         return result
     finally:
@@ -118,6 +134,11 @@ def run(data: Path, schema: Path, spans: bool, timeout: float) -> dict[str, floa
             original = json.loads(data.read_bytes())
             if saved["text"] != original["text"]:
                 raise SystemExit("the saved text differs from the dataset's")
+            if spans:
+                n = len(original["text"])
+                want = {"start": n - len(END), "end": n, "label": "PER", "text": END}
+                if saved["labels"]["ents"] != [want]:
+                    raise SystemExit(f"saved spans {saved['labels']['ents']}, not [{want}]")
         out.unlink(missing_ok=True)
 
 
@@ -156,11 +177,13 @@ def main() -> None:
         if args.spans:
             r = run(data, spans, spans=True, timeout=args.timeout)
             print(
-                f"{variant} {size:.1f} MB, spans task (the editor draws the whole text): "
-                f"first screen {show(r['first'], 's')}, peak memory {show(r['peak'], 'MB')}"
+                f"{variant} {size:.1f} MB, spans task: first screen {show(r['first'], 's')}, "
+                f"end key {show(r['end'], 's')}, span + save {show(r['save'], 's')} "
+                f"(offsets exact), peak memory {show(r['peak'], 'MB')}"
             )
+            failed |= r["first"] is None or r["save"] is None
     if failed:
-        raise SystemExit("the choice task's first screen or save did not finish in time")
+        raise SystemExit("a first screen or a save did not finish in time")
 
 
 if __name__ == "__main__":

@@ -154,8 +154,20 @@ def _standalone(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) == "Cc"
 
 
-def grapheme_bounds(text: str) -> list[int]:
+def sure_break(text: str, q: int) -> bool:
+    """Whether `grapheme_bounds` puts a cluster boundary before `text[q]`, whatever text
+    comes before `text[q - 1]` (`0 < q < len(text)`)."""
+    prev, char = text[q - 1], text[q]
+    if prev in ("\r", ZWJ) or _regional(prev) or char == ZWJ or _regional(char):
+        return False
+    return not (_hangul(char) or _extends(char))
+
+
+def grapheme_bounds(text: str, start: int = 0, end: int | None = None) -> list[int]:
     """Start offsets of the grapheme clusters of `text`, then `len(text)`.
+
+    With `start` and `end` (cluster boundaries of the whole text, such as the edges of
+    `core.span_window`), only the clusters of `text[start:end]`, as offsets into `text`.
 
     A pragmatic subset of Unicode's extended grapheme clusters (UAX #29): `\\r\\n`; a base with
     its combining marks, variation selectors, skin-tone modifiers and tag characters; emoji
@@ -163,9 +175,9 @@ def grapheme_bounds(text: str) -> list[int]:
     mark after whitespace or a control character stands alone, so whitespace stays out of
     tokens.
     """
-    n = len(text)
+    n = len(text) if end is None else min(end, len(text))
     bounds: list[int] = []
-    i = 0
+    i = start
     while i < n:
         bounds.append(i)
         char = text[i]
@@ -238,14 +250,27 @@ class Wrapped:
     Lines break after whitespace, around wide characters (CJK has no spaces), at line ends,
     and inside a word only when the word is wider than the line. Whitespace at a wrap point
     hangs at the end of its line (it may pass the width; a renderer crops it).
+
+    With `start` and `end`, only `text[start:end]` is laid out (a window of a huge text, see
+    `core.span_window`); offsets stay offsets into the whole `text`, lines are numbered from
+    the window's first, and each offset in `breaks` starts a new line.
     """
 
     def __init__(
-        self, text: str, width: int, measure: Callable[[str], int] = cluster_cells
+        self,
+        text: str,
+        width: int,
+        measure: Callable[[str], int] = cluster_cells,
+        *,
+        start: int = 0,
+        end: int | None = None,
+        breaks: Sequence[int] = (),
     ) -> None:
         self.text = text
         self.width = max(2, width)
-        bounds = grapheme_bounds(text)
+        self.start = start
+        self.end = len(text) if end is None else end
+        bounds = grapheme_bounds(text, start, self.end)
         self.starts: list[int] = bounds
         """Cluster start offsets, then `len(text)`."""
         self.shown: list[str] = []
@@ -260,17 +285,23 @@ class Wrapped:
             self.shown.append(made.shown)
             self.cells.append(made.cells)
             self.kinds.append(made.kind)
-        self.line_first: list[int] = self._wrap()
+        forced = {bisect_right(bounds, b) - 1 for b in breaks if start < b < self.end}
+        self.line_first: list[int] = self._wrap(forced)
+        if self.end < len(text) and self.line_first[-2:-1] == self.line_first[-1:]:
+            self.line_first.pop()  # a window ending with a line end: the next line is not empty
         """Index of each line's first cluster, then the cluster count."""
         self.line_offsets: list[int] = [bounds[k] for k in self.line_first[:-1]]
 
-    def _wrap(self) -> list[int]:
+    def _wrap(self, forced: set[int]) -> list[int]:
         width, cells, kinds = self.width, self.cells, self.kinds
         firsts = [0]
         col = 0
         brk = -1  # cluster index where the current line could be broken
         brk_col = 0
         for k, kind in enumerate(kinds):
+            if forced and k in forced and k > firsts[-1]:
+                firsts.append(k)
+                col, brk = 0, -1
             if kind == BREAK:
                 firsts.append(k + 1)
                 col, brk = 0, -1
@@ -337,7 +368,7 @@ class Wrapped:
         line = max(0, min(line, self.line_count - 1))
         clusters = self.line_clusters(line)
         if not clusters:
-            return len(self.text)
+            return self.end
         col = 0
         for k in clusters:
             col += self.cells[k]

@@ -1,12 +1,14 @@
 """The span editor's state machine: a token cursor, a selection, the spans, and undo.
 
 Pure and UI-free, so that every rule is unit-tested without a terminal. The cursor moves over
-*units*: the tokens of `core.tokens`, widened to whole grapheme clusters (so a cursor never sits
-inside an emoji or between a letter and its accent) and, in `words` mode, joined where a word
-continues through a combining mark (Python's `\\w` does not match marks, so `naïve` written with
-a combining diaeresis would otherwise be three tokens). Every span the operations create starts
-and ends on unit boundaries, hence on token and cluster boundaries; pre-annotated spans keep
-their offsets exactly, whatever they are.
+*units* (`core.tokens.make_units`: tokens made whole grapheme clusters). Every span the
+operations create starts and ends on unit boundaries, hence on token and cluster boundaries;
+pre-annotated spans keep their offsets exactly, whatever they are.
+
+A text longer than `core.span_window.WINDOWED_FROM` is tokenized a window at a time: `units`
+(and the `cursor` and `anchor`, indices into them) cover `window`, the chunks around the cursor
+and the anchor, and the window moves with the cursor (`home` and `end` jump to the text's
+ends). Spans are always the whole text's, with offsets into the whole text.
 
 Values are FORMAT section 3 spans: `{"start", "end", "label", "text"}` sorted by start, Python
 `str` offsets, `end` exclusive, `text == item_text[start:end]`.
@@ -14,17 +16,17 @@ Values are FORMAT section 3 spans: `{"start", "end", "label", "text"}` sorted by
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from labeltui.core.offsets import Wrapped, grapheme_bounds
-from labeltui.core.tokens import tokenize
+from labeltui.core.span_window import WINDOWED_FROM, Chunks, Window, whole, window_around
+from labeltui.core.tokens import has_token, make_units, split_units, units_in
+
+__all__ = ["Span", "SpanEdit", "make_units", "parse_spans", "split_entries", "split_units"]
 
 UNDO_DEPTH = 200
-_WORD = re.compile(r"\w")
 
 
 class Span(NamedTuple):
@@ -33,58 +35,6 @@ class Span(NamedTuple):
     start: int
     end: int
     label: str
-
-
-def _wordish(char: str) -> bool:
-    return bool(_WORD.match(char)) or unicodedata.category(char).startswith("M")
-
-
-def make_units(text: str, mode: str = "words") -> list[tuple[int, int]]:
-    """The cursor's stops: tokens widened to whole clusters, merged where they then touch."""
-    bounds = grapheme_bounds(text)
-    out: list[tuple[int, int]] = []
-    for start, end in tokenize(text, mode):
-        start = bounds[bisect_right(bounds, start) - 1]
-        end = bounds[bisect_left(bounds, end)]
-        if out and (
-            start < out[-1][1]
-            or (
-                mode != "chars"
-                and start == out[-1][1]
-                and _wordish(text[start - 1])
-                and _wordish(text[start])
-                and (_mark(text[start - 1]) or _mark(text[start]))
-            )
-        ):
-            out[-1] = (out[-1][0], max(end, out[-1][1]))
-        else:
-            out.append((start, end))
-    return out
-
-
-def split_units(
-    units: list[tuple[int, int]], cuts: Iterable[int], bounds: list[int]
-) -> list[tuple[int, int]]:
-    """Units cut at the given offsets that fall inside one (on a cluster boundary).
-
-    A pre-annotated span need not sit on token edges (`3日` inside the token `東京で3日`); cutting
-    the units at its ends lets the cursor reach it, to correct or remove it.
-    """
-    inside = sorted({c for c in cuts if bounds[min(bisect_left(bounds, c), len(bounds) - 1)] == c})
-    if not inside:
-        return units
-    out: list[tuple[int, int]] = []
-    for start, end in units:
-        lo, hi = bisect_right(inside, start), bisect_left(inside, end)
-        for cut in inside[lo:hi]:
-            out.append((start, cut))
-            start = cut
-        out.append((start, end))
-    return out
-
-
-def _mark(char: str) -> bool:
-    return unicodedata.category(char).startswith("M")
 
 
 def parse_spans(value: Any, text: str) -> tuple[list[Span], int]:
@@ -150,20 +100,76 @@ class SpanEdit:
         allow_overlap: bool = False,
     ) -> None:
         self.text = text
+        self.tokenizer = tokenizer
         self.allow_overlap = allow_overlap
-        spans = sorted(set(spans))
-        self.units = make_units(text, tokenizer)
-        if spans:
-            edges = (edge for span in spans for edge in (span.start, span.end))
-            self.units = split_units(self.units, edges, grapheme_bounds(text))
-        self.unit_starts = [u[0] for u in self.units]
-        self.unit_ends = [u[1] for u in self.units]
-        self.spans: list[Span] = spans
-        self.cursor: int | None = 0 if self.units else None
+        self.spans: list[Span] = sorted(set(spans))
+        self.chunks = Chunks(text) if len(text) > WINDOWED_FROM else None
+        """The chunks of a huge text (None: the text is tokenized whole)."""
+        self.window = whole(text)
+        self.units: list[tuple[int, int]] = []
+        self.unit_starts: list[int] = []
+        self.unit_ends: list[int] = []
+        self.cursor: int | None = None
         self.anchor: int | None = None
+        self._load(self._window_at(0) if self.chunks else self.window)
+        self.cursor = 0 if self.units else None
         self.message = ""
         self._held: Span | None = None  # the span whose boundaries were just moved
         self._undo: list[tuple[list[Span], int | None]] = []
+        """Each change: the spans before it and the cursor's offset then."""
+
+    # -- the window (huge texts) --------------------------------------------------------------
+
+    def _has_stop(self, start: int, end: int) -> bool:
+        return has_token(self.text, self.tokenizer, start, end)
+
+    def _window_at(self, lo: int, hi: int | None = None) -> Window:
+        assert self.chunks is not None
+        return window_around(self.chunks, lo, lo if hi is None else hi, self._has_stop)
+
+    def _load(self, window: Window) -> None:
+        """Tokenize `window`, keeping the cursor and the anchor on the same text."""
+        keep = [None if i is None else self.units[i][0] for i in (self.cursor, self.anchor)]
+        self.window = window
+        bounds = grapheme_bounds(self.text, window.start, window.end)
+        units = units_in(self.text, self.tokenizer, bounds)
+        edges = [  # a chunk edge ends a stop (a no-op unless a word had to be cut there)
+            *window.breaks,
+            *(
+                edge
+                for span in self.spans
+                for edge in (span.start, span.end)
+                if window.start < edge < window.end
+            ),
+        ]
+        if edges:
+            units = split_units(units, edges, bounds)
+        self.units = units
+        self.unit_starts = [u[0] for u in units]
+        self.unit_ends = [u[1] for u in units]
+        self.cursor, self.anchor = (None if at is None else self.unit_at(at) for at in keep)
+
+    def _follow(self) -> None:
+        """Move the window when the cursor (or the anchor) reached one of its edge chunks."""
+        if self.chunks is None or self.cursor is None:
+            return
+        lo, hi = self.units[self.cursor]
+        if self.anchor is not None:
+            lo, hi = min(lo, self.units[self.anchor][0]), max(hi, self.units[self.anchor][1])
+        want = self._window_at(lo, hi - 1)
+        if want != self.window:
+            self._load(want)
+
+    def show(self, offset: int) -> None:
+        """Make the window hold `offset` and the chunks around it (a huge text); a move of the
+        window drops the selection."""
+        if self.chunks is None:
+            return
+        want = self._window_at(offset)
+        if self.window.start <= want.start and want.end <= self.window.end:
+            return
+        self.anchor = None
+        self._load(want)
 
     @classmethod
     def from_value(
@@ -245,13 +251,24 @@ class SpanEdit:
         changed = unit != self.cursor
         self.cursor = unit
         self._moved()
+        self._follow()
         return changed
 
     def home(self) -> bool:
-        return self.move(-(self.cursor or 0))
+        """To the first token of the text."""
+        jumped = self.window.start > 0 and self.cursor is not None
+        if jumped:
+            self.show(0)
+            self.cursor = 0
+        return self.move(-(self.cursor or 0)) or jumped
 
     def end(self) -> bool:
-        return self.move(len(self.units))
+        """To the last token of the text."""
+        jumped = self.window.end < len(self.text) and self.cursor is not None
+        if jumped:
+            self.show(len(self.text) - 1)
+            self.cursor = len(self.units) - 1
+        return self.move(len(self.units)) or jumped
 
     def extend(self, delta: int) -> bool:
         """Grow or shrink the selection from its anchor (set at the cursor) by `delta` units."""
@@ -309,7 +326,8 @@ class SpanEdit:
     # -- editing ------------------------------------------------------------------------------
 
     def _push(self) -> None:
-        self._undo.append((list(self.spans), self.cursor))
+        here = self.cursor_range()
+        self._undo.append((list(self.spans), None if here is None else here[0]))
         del self._undo[:-UNDO_DEPTH]
 
     def _set(self, spans: Iterable[Span]) -> None:
@@ -393,6 +411,15 @@ class SpanEdit:
         span = self.current_span()
         if span is None:
             return self._refuse("No span under the cursor.")
+        here = self.units[self.cursor or 0][0]
+        self.show(span.start if edge == "start" else span.end - 1)  # a long span, a huge text
+        if self._move_boundary(span, edge, delta):
+            return True
+        self.show(here)  # refused: the cursor stays where it was
+        self.cursor = self.unit_at(here)
+        return False
+
+    def _move_boundary(self, span: Span, edge: str, delta: int) -> bool:
         start, end = span.start, span.end
         if edge == "start":
             stops = self.unit_starts
@@ -423,18 +450,21 @@ class SpanEdit:
                 )
         self._replace(span, new)
         self.cursor = self.unit_at(start if edge == "start" else end - 1)
+        self._follow()
         return True
 
     def undo(self) -> bool:
         """Undo the last change to the spans (cursor moves are not undone)."""
         if not self._undo:
             return False
-        spans, cursor = self._undo.pop()
+        spans, at = self._undo.pop()
         self.spans = spans
         self.anchor = None
         self._held = None
-        if cursor is not None and self.cursor is not None:
-            self.cursor = cursor
+        if at is not None and self.cursor is not None:
+            self.show(at)
+            self.cursor = self.unit_at(at)
+            self._follow()
         self.message = ""
         return True
 
