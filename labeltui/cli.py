@@ -141,5 +141,9 @@ app.command("import", cls=_Command)(import_)
 app.command("export", cls=_Command)(export)
 app.command("stats", cls=_Command)(stats)
 
+from labeltui.commands.team import register as _team  # noqa: E402
+
+app.add_typer(_team(_Command), name="team")
+
 
 __all__ = ["app", "default_annotator"]
