@@ -65,7 +65,7 @@ def stats(
     if json_:
         import json
 
-        from labeltui.core.jsonl import printable
+        from labeltui.core.annotations.notes import printable
 
         # printable: a lone surrogate becomes its \uXXXX escape, which inside a JSON string
         # means the same character (the only place one can be).
@@ -89,8 +89,8 @@ def print_stats(result: dict[str, Any], console: Any = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from labeltui.core.annotations.notes import printable
     from labeltui.core.display import visible as _visible
-    from labeltui.core.jsonl import printable
 
     def visible(text: str) -> str:
         return _visible(printable(text))

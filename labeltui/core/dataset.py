@@ -3,54 +3,50 @@
 The index keeps three flat arrays per item (byte offset, byte length, line number) plus a 64-bit
 hash of its id for duplicate detection and look-up; items are decoded on demand with `os.pread`
 and `json`, behind a small LRU cache. While scanning, the ids met so far are remembered
-compactly (`_Seen`: a few bytes per item, not the ~80 of a Python set of ints). Scanning is
-incremental and resumable: the app scans just far enough to show the first item, then lets a
-background thread index the rest while the annotator works (`scan` may be called from one
-thread at a time; readers may call `item` and `len` from another thread meanwhile, the arrays
-only grow: a duplicate is recognised before its line is added, never removed afterwards).
+compactly (`seen_ids.SeenIds`: a few bytes per item, not the ~80 of a Python set of ints).
+Scanning is incremental and resumable: the app scans just far enough to show the first item,
+then lets a background thread index the rest while the annotator works (`scan` may be called
+from one thread at a time; readers may call `item` and `len` from another thread meanwhile, the
+arrays only grow: a duplicate is recognised before its line is added, never removed
+afterwards).
 
-Errors are found when the scan reaches them (a line that is not a JSON object, an id that is not
-a string or an integer, text that is not UTF-8, nesting too deep, NaN); they stop the scan and
-are kept in `error`. Lines are parsed by `jsonl.parse_line`, as every other reader does; a
-half-written last line is left out with a note (`incomplete_line`). Only regular files are read.
+Lines come from the one line iterator every reader uses (`annotations.lines.LineScanner`:
+chunked reads by offset, resumable, a byte order mark allowed, a half-written last line left
+out with a note, kept in `incomplete_line`). Errors are found when the scan reaches them (a line
+that is not a JSON object, an id that is not a string or an integer, text that is not UTF-8,
+nesting too deep, NaN); they stop the scan and are kept in `error`. Only regular files are read.
 
-A huge line (a 100 MB text) costs about one read and one parse: it is read in one piece, and the
-scan keeps it decoded (`_long`), so showing it first reads nothing again; the item cache stops at
-`_CACHE_BYTES`.
+A huge line (a 100 MB text) costs about one read and one parse: the scanner reads it in one
+piece, and the index keeps it decoded (`_long`), so showing it first reads nothing again; the
+item cache stops at `_CACHE_BYTES`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import threading
 from array import array
-from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.annotations.files import open_regular
+from labeltui.core.annotations.lines import LineScanner
+from labeltui.core.annotations.parse import TOO_DEEP, BadLine, parse_line
 from labeltui.core.ids import BadId, item_id
 from labeltui.core.items import Item
-from labeltui.core.jsonl import (
-    BOM,
-    TOO_DEEP,
-    BadLine,
-    incomplete_last_line,
-    open_regular,
-    parse_line,
-    type_name,
-)
+from labeltui.core.seen_ids import SeenIds, id_hash
 from labeltui.core.selection import SortKey, Where
 from labeltui.errors import LabeltuiError
 
-_CHUNK = 4 << 20
-_FIRST_CHUNK = 64 << 10
-"""The first read is small: the first screen needs one item, not 4 MB of split lines (about
-5 ms); each later read is 4x bigger, up to `_CHUNK`."""
+__all__ = ["DatasetIndex", "id_hash"]
+
+_STEP = 4 << 20
+"""Bytes scanned between two `progress` calls and `cancelled` polls (the scanner itself reads
+64 KB at a time; the first screen's item needs one such read)."""
 _CACHE_ITEMS = 256
 _CACHE_BYTES = 64 << 20
 """The item cache also stops at this many bytes of lines (a few huge items, not 256)."""
@@ -58,99 +54,6 @@ _LONG_LINE = 1 << 20
 """A line this long is read in one piece, and kept decoded after the scan (`_long`)."""
 _FLUSH = 1 << 16
 """Recent id hashes kept in a Python dict before they move into the sorted NumPy arrays."""
-
-
-def id_hash(value: str) -> int:
-    """A stable signed 64-bit hash of an item id (collisions are checked against the real ids)."""
-    return int.from_bytes(
-        hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-        "little",
-        signed=True,
-    )
-
-
-class _Seen:
-    """The id hashes met so far by a scan: kept items and lines that `where` filtered out.
-
-    A bitmap over the hashes' low bits answers "certainly new" for most lines at the cost of a
-    few Python operations. Only when its bit is set is the hash looked up: among the recent
-    items (a dict, hash -> index of the first item with it), then among the older ones through
-    `order`, their indices sorted by hash (a binary search in the index's own hash array, so no
-    second copy of the hashes). The recent items move into `order` once per `_FLUSH`, an O(n)
-    merge. About 7 bytes per item (a 2 MB bitmap for a million lines, 4 bytes of `order`);
-    NumPy is imported by the first merge only, so a small dataset and the first screen of a
-    large one never load it. Used by the scanning thread only.
-    """
-
-    def __init__(self, size: int):
-        nbits = min(max(1 << (size // 16).bit_length(), 1 << 13), 1 << 28)  # ~16 per item
-        self.mask = nbits - 1
-        self.bits = bytearray(nbits >> 3)
-        self.recent: dict[int, int] = {}
-        """Hash -> index of the first item with it, for the items from `flushed` on."""
-        self.recent_filtered: set[int] = set()
-        self.collided: dict[int, list[int]] = {}
-        """Hash -> the later items that have it with another id (a 64-bit collision: rare)."""
-        self.flushed = 0
-        """Items `order` covers: the first `flushed` ones."""
-        self.order: Any = None  # NumPy array of item indices, sorted by their hashes
-        self.sorted_view: memoryview | None = None
-        """`order` as a memoryview: indexing it from Python is cheap (`bisect` looks it up)."""
-        self.filtered: Any = None  # sorted NumPy int64: older hashes that `where` filtered out
-
-    def candidates(self, h: int, hashes: array) -> list[int]:
-        """The indices of the items (among `hashes`) whose id has hash `h`."""
-        found = []
-        first = self.recent.get(h)
-        if first is not None:
-            found.append(first)
-        order = self.sorted_view
-        if order is not None:
-            at = bisect_left(order, h, key=hashes.__getitem__)
-            while at < len(order) and hashes[order[at]] == h:  # several only on a collision
-                found.append(order[at])
-                at += 1
-        if found:
-            found.extend(self.collided.get(h, ()))
-        return sorted(set(found)) if len(found) > 1 else found
-
-    def was_filtered(self, h: int) -> bool:
-        if h in self.recent_filtered:
-            return True
-        if self.filtered is None:
-            return False
-        at = int(self.filtered.searchsorted(h))
-        return at < len(self.filtered) and self.filtered[at] == h
-
-    def flush(self, hashes: array) -> None:
-        """Merge the recent items (from `flushed` to the end of `hashes`) into `order`."""
-        import numpy as np
-
-        count = len(hashes)
-        if self.recent:
-            kind = np.uint32 if count <= 1 << 32 else np.int64
-            view = np.frombuffer(hashes, dtype=np.int64, count=count)
-            new = view[self.flushed :]
-            recent = np.argsort(new).astype(kind)
-            new = new[recent]
-            recent += self.flushed
-            if self.order is None:
-                self.order = recent
-            else:
-                at = np.searchsorted(view[: self.flushed], new, sorter=self.order)
-                self.order = np.insert(self.order.astype(kind, copy=False), at, recent)
-            del view, new, recent
-            self.sorted_view = memoryview(self.order)
-            self.recent.clear()
-        self.flushed = count
-        if self.recent_filtered:
-            total = len(self.recent_filtered)
-            new = np.sort(np.fromiter(self.recent_filtered, dtype=np.int64, count=total))
-            if self.filtered is None:
-                self.filtered = new
-            else:
-                self.filtered = np.insert(self.filtered, np.searchsorted(self.filtered, new), new)
-            self.recent_filtered.clear()
 
 
 _NEW, _DUPLICATE, _COLLISION = "new", "duplicate", "collision"
@@ -172,18 +75,16 @@ class DatasetIndex:
         self.audio_field = audio_field
         self.where = where
         self.sort = sort
-        # A pipe, /dev/stdin or a device is refused before any byte is read (jsonl.py).
+        # A pipe, /dev/stdin or a device is refused before any byte is read.
         self._fd = open_regular(self.path, "dataset file", "JSONL dataset file")
         self.size = os.fstat(self._fd).st_size
+        self._lines_in = LineScanner(self._fd, self.path, self.size)
         self._starts = array("q")
         self._lengths = array("q")
         self._lines = array("q")
         self._hashes = array("q")
-        self._seen: _Seen | None = _Seen(self.size)
+        self._seen: SeenIds | None = SeenIds(self.size)
         """Id hashes met while scanning (dropped once the scan is complete)."""
-        self._pos = 0
-        self._line = 0
-        self._chunk = min(_FIRST_CHUNK, _CHUNK)
         self._lock = threading.Lock()
         """One scanner at a time."""
         self._grow = threading.Lock()
@@ -197,8 +98,6 @@ class DatasetIndex:
         self._long: tuple[int, dict, str] | None = None
         """(offset, object, id) of the last line of `_LONG_LINE` bytes or more that the scan
         decoded: the first screen of a huge single-line item parses it once, not twice."""
-        self.incomplete_line: int | None = None
-        """The line number of a half-written last line that was left out (see `jsonl.py`)."""
         self._sort_values = array("d")
         self.duplicates = 0
         self.filtered_out = 0
@@ -218,7 +117,7 @@ class DatasetIndex:
             total, pos = 0, 0
             last = b"\n"
             while pos < self.size:
-                block = os.pread(self._fd, _CHUNK, pos)
+                block = os.pread(self._fd, _STEP, pos)
                 if not block:
                     break
                 total += block.count(b"\n")
@@ -235,14 +134,14 @@ class DatasetIndex:
     ) -> None:
         """Index further lines until the end, an error, or `stop(index, id)` returns True.
 
-        `stop` is called for each newly indexed item; `progress` after each chunk;
-        `cancelled` is polled between chunks (a worker's `is_cancelled`).
+        `stop` is called for each newly indexed item; `progress` after each step (`_STEP`
+        bytes); `cancelled` is polled between steps (a worker's `is_cancelled`).
         """
         with self._lock:
             while not self.complete and self.error is None:
                 if cancelled is not None and cancelled():
                     return
-                if self._scan_chunk(stop):
+                if self._scan_step(stop):
                     if progress is not None:
                         progress(self)
                     return
@@ -256,101 +155,82 @@ class DatasetIndex:
             raise self.error
         return self
 
+    @property
+    def incomplete_line(self) -> int | None:
+        """The line number of a half-written last line that was left out (`LineScanner`)."""
+        return self._lines_in.incomplete_line
+
+    def _scan_step(self, stop: Callable[[int, str], bool] | None) -> bool:
+        """Scan chunks until `_STEP` bytes are read, the end, an error or `stop` (True)."""
+        end = self._lines_in.pos + _STEP
+        while True:
+            if self._scan_chunk(stop):
+                return True
+            if self.complete or self._lines_in.pos >= end:
+                return False
+
     def _scan_chunk(self, stop: Callable[[int, str], bool] | None) -> bool:
-        block = os.pread(self._fd, self._chunk, self._pos)
-        self._chunk = min(self._chunk * 4, _CHUNK)
-        cut = block.rfind(b"\n")
-        more = self._pos + len(block) < self.size
-        if cut < 0 and more:  # a line longer than the chunk: read it whole, in one piece
-            line, torn = self._read_long_line(self._pos)
-            lines = [line]
-        else:
-            if more:  # cut at the last whole line
-                block = block[: cut + 1]
-            lines = block.split(b"\n")
-            torn = not block.endswith(b"\n")
-            if not torn:
-                lines.pop()
-        # torn: the file ends without a newline, so its last line may be half-written
-        del block
-        last = len(lines) - 1
-        pos = self._pos
-        loads = parse_line
         seen = self._seen
         assert seen is not None  # dropped only once the scan is complete
         bits, mask, recent, where = seen.bits, seen.mask, seen.recent, self.where
         hash_of, text_field, audio_field = id_hash, self.text_field, self.audio_field
-        for number, raw in enumerate(lines):
-            self._line += 1
-            start = pos
-            pos += len(raw) + 1
-            data = raw.strip()
-            if start == 0 and data.startswith(BOM):
-                data = data[3:].strip()
-            if not data:
-                continue
-            try:
-                obj = loads(data)
-            except BadLine as exc:
-                if torn and number == last:
-                    self._incomplete()
+        try:
+            for number, start, length, obj in self._lines_in.chunk():
+                try:
+                    ident = item_id(obj, text_field, audio_field)
+                except BadId as exc:
+                    return self._fail(str(exc), number)
+                except RecursionError:
+                    return self._fail(TOO_DEEP, number)
+                h = hash_of(ident)
+                bit = h & mask
+                word = bit >> 3
+                byte = bits[word]
+                flag = 1 << (bit & 7)
+                if byte & flag:  # a line with these low bits was met before: look closer
+                    verdict = self._verdict(seen, h, ident)
+                    if verdict is _DUPLICATE:
+                        self.duplicates += 1
+                        continue
+                    collision = verdict is _COLLISION
+                else:
+                    bits[word] = byte | flag
+                    collision = False
+                if where is not None and not where.matches(obj):
+                    seen.recent_filtered.add(h)
+                    self.filtered_out += 1
                     continue
-                return self._fail(exc.message + self._first_line_hint())
-            if not isinstance(obj, dict):
-                message = f"expected a JSON object, found {type_name(obj)}"
-                return self._fail(message + self._first_line_hint())
-            try:
-                ident = item_id(obj, text_field, audio_field)
-            except BadId as exc:
-                return self._fail(str(exc))
-            except RecursionError:
-                return self._fail(TOO_DEEP)
-            h = hash_of(ident)
-            bit = h & mask
-            word = bit >> 3
-            byte = bits[word]
-            flag = 1 << (bit & 7)
-            if byte & flag:  # a line with these low bits was met before: look closer
-                verdict = self._verdict(seen, h, ident)
-                if verdict is _DUPLICATE:
-                    self.duplicates += 1
-                    continue
-                collision = verdict is _COLLISION
-            else:
-                bits[word] = byte | flag
-                collision = False
-            if where is not None and not where.matches(obj):
-                seen.recent_filtered.add(h)
-                self.filtered_out += 1
-                continue
-            index = len(self._starts)
-            if collision:
-                seen.collided.setdefault(h, []).append(index)
-            else:
-                recent[h] = index
-            with self._grow:
-                if self.sort is not None:
-                    self._sort_values.append(self.sort.value(obj))
-                self._starts.append(start)
-                self._lengths.append(len(raw))
-                self._lines.append(self._line)
-                self._hashes.append(h)
-            if len(raw) >= _LONG_LINE:  # showing it will not read and parse it again
-                self._long = (start, obj, ident)
-            if stop is not None and stop(index, ident):
-                self._end_chunk(pos)
-                return True
-        self._end_chunk(pos)
+                index = len(self._starts)
+                if collision:
+                    seen.collided.setdefault(h, []).append(index)
+                else:
+                    recent[h] = index
+                with self._grow:
+                    if self.sort is not None:
+                        self._sort_values.append(self.sort.value(obj))
+                    self._starts.append(start)
+                    self._lengths.append(length)
+                    self._lines.append(number)
+                    self._hashes.append(h)
+                if length >= _LONG_LINE:  # showing it will not read and parse it again
+                    self._long = (start, obj, ident)
+                if stop is not None and stop(index, ident):
+                    self._end_chunk()
+                    return True
+        except LabeltuiError as exc:  # a line that is not a JSON object
+            return self._fail(exc.message + self._first_line_hint(), exc.line)
+        except OSError as exc:
+            return self._fail(f"cannot read dataset file: {exc.strerror or exc}", None)
+        self._end_chunk()
         return False
 
-    def _end_chunk(self, pos: int) -> None:
-        self._pos = min(pos, self.size)
+    def _end_chunk(self) -> None:
         seen = self._seen
         if seen is not None and len(seen.recent) + len(seen.recent_filtered) >= _FLUSH:
             seen.flush(self._hashes)
         self._check_complete()
 
-    def _verdict(self, seen: _Seen, h: int, ident: str) -> str:
+    def _verdict(self, seen: SeenIds, h: int, ident: str) -> str:
         """Whether a line whose id has hash `h` repeats an earlier id (the first line wins).
 
         A line whose id was filtered out by `where` counts as a duplicate too (by its hash).
@@ -375,9 +255,7 @@ class DatasetIndex:
         long = self._long
         if long is not None and long[0] == start:
             return long[1], long[2]
-        raw = os.pread(self._fd, self._lengths[index], start).strip()
-        if start == 0 and raw.startswith(BOM):
-            raw = raw[3:]
+        raw = os.pread(self._fd, self._lengths[index], start).strip()  # no byte order mark
         try:
             obj = parse_line(raw)
             return obj, item_id(obj, self.text_field, self.audio_field)
@@ -389,23 +267,8 @@ class DatasetIndex:
                 self._lines[index],
             ) from None
 
-    def _read_long_line(self, pos: int) -> tuple[bytes, bool]:
-        """The line starting at `pos` (without its newline), read in one piece: first its end
-        is found, block by block, then it is read once (no list of parts joined, no split).
-        The flag: it has no newline (it ends the file)."""
-        end = pos
-        while end < self.size:
-            block = os.pread(self._fd, _CHUNK, end)
-            if not block:
-                break
-            cut = block.find(b"\n")
-            if cut >= 0:
-                return os.pread(self._fd, end + cut - pos, pos), False
-            end += len(block)
-        return os.pread(self._fd, end - pos, pos), True
-
     def _check_complete(self) -> None:
-        if self._pos >= self.size:
+        if self._lines_in.done:
             self._seen = None  # only needed while scanning; look-ups use the hash array
             if self.sort is not None:
                 self.sort_numeric = self.sort.numeric_count(self._sort_values)
@@ -421,12 +284,6 @@ class DatasetIndex:
             setattr(self, name, array("q", column[order].tobytes()))
         self._cache.clear()
 
-    def _incomplete(self) -> None:
-        """The file's last line has no newline and does not parse: a save in progress or a
-        crash inside a write. It is left out with a note, not an error."""
-        self.incomplete_line = self._line
-        incomplete_last_line(self.path, self._line)
-
     def _first_line_hint(self) -> str:
         """When the first line is not a JSON object and the file looks like a schema: a hint
         that the dataset and the schema were given the other way round."""
@@ -436,8 +293,8 @@ class DatasetIndex:
 
         return SCHEMA_HINT if looks_like_schema(self.path) else ""
 
-    def _fail(self, message: str) -> bool:
-        self.error = LabeltuiError(message, self.path, self._line)
+    def _fail(self, message: str, line: int | None) -> bool:
+        self.error = LabeltuiError(message, self.path, line)
         return True
 
     # -- reading ---------------------------------------------------------------------------

@@ -16,7 +16,6 @@ first 100 items or 64 KB), which is enough to catch the wrong schema before the 
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.annotations.parse import BOM, BadLine, parse_line
 from labeltui.core.schema import Schema
 from labeltui.errors import LabeltuiError
 
@@ -157,8 +157,10 @@ def read_head(path: str | Path) -> tuple[list[dict[str, Any]], bool]:
     within `HEAD_BYTES`; at least the first line when it is under `MAX_LINE`), and whether they
     are all the file holds.
 
-    Lines that are not JSON objects are passed over: the index reports them with their line.
-    A FIFO, a device or an unreadable file gives nothing (the index refuses those).
+    Lines that are not JSON objects are passed over: the index reports them with their line
+    (both judge a line by `annotations.parse.parse_line`). A FIFO, a device or an unreadable
+    file gives nothing (the index refuses those). Not the line iterator: this reads a bounded
+    head, and a first line over `MAX_LINE` is not read at all.
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -185,7 +187,7 @@ def read_head(path: str | Path) -> tuple[list[dict[str, Any]], bool]:
     lines = block.split(b"\n")
     if not whole:
         lines.pop()  # cut short: not a whole line
-    if lines and lines[0].startswith(b"\xef\xbb\xbf"):
+    if lines and lines[0].startswith(BOM):
         lines[0] = lines[0][3:]
     objects: list[dict[str, Any]] = []
     for number, raw in enumerate(lines):
@@ -194,8 +196,8 @@ def read_head(path: str | Path) -> tuple[list[dict[str, Any]], bool]:
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
-        except (ValueError, RecursionError):
+            obj = parse_line(raw.strip())
+        except BadLine:
             continue
         if isinstance(obj, dict):
             objects.append(obj)

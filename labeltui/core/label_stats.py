@@ -7,20 +7,21 @@ one parse of each line, forked over the cores for big inputs, every value an int
 the counts are NumPy passes over the codes, and each distinct value is looked at once.
 
 - A line with `_annotator` is an annotation line: its item is `_id` (else the item id of
-  FORMAT section 1), its status `_status` (`jsonl.line_done`: `done` when absent). For each
-  (annotator, item) the last line counts (FORMAT section 3).
+  FORMAT section 1), its status `_status` (`annotations.line.line_done`: `done` when
+  absent). For each (annotator, item) the last line counts (FORMAT section 3).
 - A line without `_annotator` is a dataset line: when it has a `labels` object it is a
   pre-annotation, counted as `done` for the pseudo-annotator "<file stem> (pre-annotations)",
   item id `id` or the content hash; the first line of an item wins, as the dataset loader does.
-- Task kinds come from the schema or from the values (`jsonl.value_kind`, the first value in
-  the files that shows one): a string (or null) is a `choice`, a list of strings
-  `multi_choice`, a list of objects with `text` `spans`, a list of objects with numeric
-  `start`/`end` and no `text` `audio_marks`. Keys of `labels` starting with `_` (such as
-  `_scores`) are not tasks. Every `done` line's values are checked against the kind.
+- Task kinds come from the schema or from the values (`annotations.values.task_kind`, the
+  inference `agree` and `export` use: the first value in the files that shows a kind): a
+  string (or null) is a `choice`, a list of strings `multi_choice`, a list of objects with
+  `text` `spans`, a list of objects with numeric `start`/`end` and no `text` `audio_marks`.
+  Keys of `labels` starting with `_` (such as `_scores`) are not tasks. Every `done` line's
+  values are checked against the kind.
 - A review (gold) line (`_from`, written by `labeltui review`) counts for its own row,
   "<reviewer> (gold)", never as the reviewer's own answers.
-- Lines are judged by `jsonl.parse_line` as in every reader; a half-written last line is left
-  out with a note; only regular files are read.
+- Lines are judged by `annotations.parse.parse_line` as in every reader; a half-written last
+  line is left out with a note; only regular files are read.
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from labeltui.core.agree.matrix import first_seen
 from labeltui.core.agree.reading.extras import PRE_SUFFIX, ReadOptions
 from labeltui.core.agree.reading.read import read_annotation_files
 from labeltui.core.agree.reading.table import AnnotationTable
-from labeltui.core.jsonl import printable, value_kind
+from labeltui.core.annotations.notes import printable
+from labeltui.core.annotations.values import task_kind, value_kind
 from labeltui.errors import LabeltuiError
 
 __all__ = ["PRE_SUFFIX", "label_stats"]
@@ -127,7 +130,7 @@ class _Stats:
 
     def result(self, files: list[str]) -> dict[str, Any]:
         t = self.table
-        kinds: dict[str, str | None] = {}
+        kinds: dict[str, str] = {}
         compact: dict[str, list[Any]] = {}
         problems: list[tuple[int, int, str]] = []
         for index, task in enumerate(self.tasks):
@@ -174,38 +177,35 @@ class _Stats:
     # ------------------------------------------------------------------------------------------
     # Values: each distinct value checked once, in the order the files first show it
 
-    def _check(self, task: str) -> tuple[str | None, list[Any]] | _Bad:
+    def _check(self, task: str) -> tuple[str, list[Any]] | _Bad:
         """(kind, compact value per code), or (record, message) of the first bad value."""
         column = self.table.tasks.get(task)
         kind = self.schema_kinds.get(task)
         if column is None:
-            return kind, []
+            return kind or "choice", []  # a schema task nobody answered
         rows = np.flatnonzero(self.checked & (column.codes >= 0))
         codes = column.codes[rows]
-        distinct, first = _first_seen(codes, len(column.values))
+        distinct, first = first_seen(codes, len(column.values))
+        shown = np.argsort(first, kind="stable").tolist()  # the order the files show them
+        guessed = False
+        if kind is None:
+            values = [column.values[int(distinct[at])] for at in shown]
+            kind = task_kind(values)
+            guessed = not any(map(value_kind, values))  # nothing showed a kind
         out: list[Any] = [None] * len(column.values)
-        for at in np.argsort(first, kind="stable").tolist():
+        for at in shown:
             code = int(distinct[at])
             value = column.values[code]
             try:
-                if kind is None:
-                    shown = value_kind(value)
-                    if shown is None:
-                        if value == []:
-                            out[code] = ()
-                            continue
-                        raise _ValueError(f"task {task!r}: cannot tell the kind of {_show(value)}")
-                    kind = shown
+                if guessed and value != []:
+                    raise _ValueError(f"task {task!r}: cannot tell the kind of {_show(value)}")
                 out[code] = _compact(task, kind, value)
             except _ValueError as exc:
                 return _Bad(int(rows[first[at]]), str(exc))
         return kind, out
 
-    def _task(
-        self, task: str, kind: str | None, compact: list[Any], names: list[str]
-    ) -> dict[str, Any]:
+    def _task(self, task: str, kind: str, compact: list[Any], names: list[str]) -> dict[str, Any]:
         t = self.table
-        kind = kind or "choice"  # only nulls and empty lists seen: nothing to count
         rows = self.done_rows
         done_per = self.done_per
         column = t.tasks.get(task)
@@ -277,20 +277,6 @@ class _Stats:
             "answered": answered,
             "empty": blank,
         }
-
-
-def _first_seen(codes: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
-    """(the distinct codes, the position of each one's first occurrence in `codes`)."""
-    if len(codes) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    distinct = np.flatnonzero(np.bincount(codes, minlength=n_values))
-    if len(distinct) <= 64:  # a few label names: one pass each
-        first = np.array([np.argmax(codes == v) for v in distinct.tolist()], dtype=np.int64)
-    else:
-        at = np.full(n_values, len(codes), dtype=np.int64)
-        np.minimum.at(at, codes, np.arange(len(codes), dtype=np.int64))
-        first = at[distinct]
-    return distinct, first
 
 
 def _compact(task: str, kind: str, value: Any) -> Any:

@@ -24,12 +24,15 @@ import contextlib
 import errno
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from labeltui.core.annotations.line import check_done, line_labels
+from labeltui.core.annotations.lines import LineScanner
+from labeltui.core.annotations.notes import printable
+from labeltui.core.annotations.parse import BadLine
 from labeltui.core.store_files import (
     check_output_path,
     check_regular,
@@ -131,24 +134,32 @@ class AnnotationStore:
         return " ".join(fresh)
 
     def _replay(self) -> None:
-        # Line by line, never the whole file at once: a big file's bytes would otherwise sit in
-        # memory twice (the data and its lines) next to the records kept.
-        end = 0  # just after the last complete line
-        with os.fdopen(os.dup(self._fd), "rb", buffering=1 << 20) as lines:
-            lines.seek(0)
-            for number, raw in enumerate(lines, start=1):
-                if not raw.endswith(b"\n"):
-                    self._repair_tail(raw, end, number)
-                    break
-                end += len(raw)
-                self._replay_line(raw, number)
-
-    def _replay_line(self, raw: bytes, number: int) -> None:
-        raw = raw.strip()
-        if not raw:
+        """Read the file back with the one line iterator (`annotations.lines`), a chunk at a
+        time (never the whole file at once); keep this annotator's current records. A last line
+        without its newline is kept (the newline added) when it is whole, else moved aside."""
+        # allow_nan: files older versions wrote may hold NaN (as `agree` and `stats` read them);
+        # the store only resumes its own answers and never refused them
+        scanner = LineScanner(self._fd, self.path, allow_nan=True, on_torn=self._repair_tail)
+        end = 0  # just after the last line replayed
+        for number, offset, length, obj in scanner:
+            self._replay_line(obj, number)
+            end = offset + length
+        if scanner.incomplete_line is not None:
+            return  # moved to .torn and cut off: the file ends with a newline again
+        size = scanner.size
+        if not size or os.pread(self._fd, 1, size - 1) == b"\n":
             return
-        obj = self._parse(raw, number)
-        if not isinstance(obj, dict) or not isinstance(obj.get("_id"), str):
+        if end == size:  # a whole last line that only lacked its newline
+            self._append_newline(size)
+            return
+        # a blank tail (spaces, a byte order mark) without a newline: no line, but not a whole
+        # one either; it goes to .torn as a half-written line does
+        window = min(size, 1 << 16)
+        start = size - window + os.pread(self._fd, window, size - window).rfind(b"\n") + 1
+        self._repair_tail(scanner.line, os.pread(self._fd, size - start, start), start)
+
+    def _replay_line(self, obj: dict[str, Any], number: int) -> None:
+        if not isinstance(obj.get("_id"), str):
             raise LabeltuiError(
                 "not an annotation line (it needs an '_id'); is this the dataset?",
                 self.path,
@@ -156,35 +167,17 @@ class AnnotationStore:
             )
         if obj.get("_annotator") != self.annotator or ("_from" in obj) != self.review:
             return  # someone else's line (or nobody's), or a gold line in a person's store
-        labels = obj.get("labels")
-        self.current[obj["_id"]] = Record(
-            labels if isinstance(labels, dict) else {}, str(obj.get("_status", "done"))
-        )
+        try:  # the one `_status` rule: no `_status` is done, anything but done/skipped an error
+            done = check_done(obj)
+            labels = line_labels(obj)
+        except BadLine as exc:
+            raise LabeltuiError(exc.message, self.path, number) from None
+        self.current[obj["_id"]] = Record(labels, "done" if done else "skipped")
 
-    def _parse(self, raw: bytes, number: int) -> Any:
-        try:
-            return json.loads(raw)
-        except RecursionError:
-            raise LabeltuiError("nested too deeply to read", self.path, number) from None
-        except ValueError:
-            raise LabeltuiError(
-                "not a JSON line; an annotation file holds one JSON object per line",
-                self.path,
-                number,
-            ) from None
-
-    def _repair_tail(self, tail: bytes, keep: int, number: int) -> None:
-        """A last line without its newline: kept (the newline added) when it is a whole JSON
-        line, else moved to `<file>.torn` and cut off, so the next save starts a fresh line."""
-        try:
-            json.loads(tail)
-            complete = True
-        except (ValueError, RecursionError):
-            complete = False
-        if complete:
-            self._replay_line(tail, number)  # a line that is not an annotation is refused
-            self._append_newline(keep + len(tail))
-            return
+    def _repair_tail(self, number: int, tail: bytes, keep: int) -> None:
+        """A half-written last line (one that does not parse and lacks its newline, which only
+        a crash inside the kernel or a full disk could leave): moved to `<file>.torn` and cut
+        off, so the next save starts a fresh line."""
         torn = move_torn_tail(self.path, tail)
         try:
             os.ftruncate(self._fd, keep)
@@ -350,23 +343,15 @@ class AnnotationStore:
         self.close()
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def encode_line(record: dict[str, Any]) -> bytes:
     """The record as one UTF-8 JSON line, non-ASCII as is (FORMAT section 3).
 
     A lone surrogate (from a `\\ud800` escape in the input) has no UTF-8 form: it is written
-    back as the same `\\uXXXX` escape, and only it, so the line reads back to the same string.
+    back as the same `\\uXXXX` escape (`printable`), and only it, so the line reads back to the
+    same string (in `ensure_ascii=False` output a surrogate can only stand inside a JSON
+    string, where its escape means the same).
     """
-    text = json.dumps(record, ensure_ascii=False)
-    try:
-        return (text + "\n").encode("utf-8")
-    except UnicodeEncodeError:
-        # In ensure_ascii=False output a surrogate can only stand inside a JSON string, where
-        # its escape means the same.
-        escaped = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-        return (escaped + "\n").encode("utf-8")
+    return (printable(json.dumps(record, ensure_ascii=False)) + "\n").encode("utf-8")
 
 
 def default_output(dataset: str | Path, annotator: str) -> Path:

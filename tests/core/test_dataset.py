@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import labeltui.core.dataset as dataset_module
+from labeltui.core.annotations import lines as lines_module
 from labeltui.core.dataset import DatasetIndex
 from labeltui.errors import EXIT_BAD_INPUT, LabeltuiError
 
@@ -244,11 +245,11 @@ def test_empty_file(tmp_path):
 
 @pytest.mark.parametrize("where", ["first", "middle", "last-no-newline"])
 def test_line_longer_than_the_read_chunk(tmp_path, where):
-    big = {"id": "big", "text": "é" * (dataset_module._CHUNK // 2 + MiB)}  # > 4 MiB of UTF-8
+    big = {"id": "big", "text": "é" * (lines_module.CHUNK // 2 + MiB)}  # > 4 MiB of UTF-8
     small = [{"id": f"s{i}", "text": f"small {i}"} for i in range(3)]
     rows = {"first": [big, *small], "middle": [small[0], big, *small[1:]]}.get(where, [*small, big])
     data = jsonl(rows).encode("utf-8")
-    assert len(data) > dataset_module._CHUNK + MiB
+    assert len(data) > lines_module.CHUNK + MiB
     if where == "last-no-newline":
         data = data[:-1]
     index = DatasetIndex(write(tmp_path, data)).scan_all()
@@ -292,7 +293,7 @@ def test_bad_line_names_the_line(tmp_path, bad, phrase):
 
 
 def test_bad_line_after_a_long_line(tmp_path):
-    long_row = {"id": "long", "text": "x" * (dataset_module._CHUNK + 10)}
+    long_row = {"id": "long", "text": "x" * (lines_module.CHUNK + 10)}
     data = jsonl([{"id": "a"}, long_row]).encode() + b"{oops\n"
     index = scanned(write(tmp_path, data))
     assert index.error is not None and index.error.line == 3
@@ -390,7 +391,7 @@ def test_count_lines(tmp_path, data, count):
 def test_count_lines_across_chunks(tmp_path):
     data = b"".join(b"%d\n" % i for i in range(1000))
     path = write(tmp_path, data)
-    with mock.patch.object(dataset_module, "_CHUNK", 7):
+    with mock.patch.object(lines_module, "CHUNK", 7):
         assert DatasetIndex(path).count_lines() == 1000
         assert DatasetIndex(write(tmp_path, data + b"tail")).count_lines() == 1001
 
@@ -450,7 +451,7 @@ def test_incremental_scan_equals_one_full_scan(tmp_path, data, stops, chunk):
         calls.append((index, ident))
         return len(calls) - 1 in stops
 
-    with mock.patch.object(dataset_module, "_CHUNK", chunk):
+    with mock.patch.object(lines_module, "CHUNK", chunk):
         index = DatasetIndex(path)
         rounds = 0
         while not index.complete and index.error is None:
@@ -470,7 +471,10 @@ def test_incremental_scan_equals_one_full_scan(tmp_path, data, stops, chunk):
 
 def test_scan_progress_and_cancel(tmp_path):
     path = write(tmp_path, jsonl({"id": i} for i in range(50)))
-    with mock.patch.object(dataset_module, "_CHUNK", 64):
+    with (
+        mock.patch.object(lines_module, "CHUNK", 64),
+        mock.patch.object(dataset_module, "_STEP", 128),
+    ):
         index = DatasetIndex(path)
         index.scan(cancelled=lambda: True)
         assert len(index) == 0 and not index.complete

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import labeltui.core.dataset as dataset_module
+from labeltui.core.annotations import lines as lines_module
 from labeltui.core.dataset import DatasetIndex
 from labeltui.core.selection import Where
 from labeltui.core.session import open_session
@@ -41,7 +42,7 @@ HASHES = {"real": REAL_HASH, "colliding": colliding_hash, "low-bits": low_bits_e
 def patched(chunk: int | None = None, flush: int | None = None, hash_name: str = "real"):
     stack = ExitStack()
     if chunk is not None:
-        stack.enter_context(mock.patch.object(dataset_module, "_CHUNK", chunk))
+        stack.enter_context(mock.patch.object(lines_module, "CHUNK", chunk))
     if flush is not None:
         stack.enter_context(mock.patch.object(dataset_module, "_FLUSH", flush))
     if hash_name != "real":

@@ -17,8 +17,9 @@ from unittest import mock
 import pytest
 
 from labeltui.core import dataset as dataset_module
-from labeltui.core import jsonl
 from labeltui.core.agree.reading import read as ar
+from labeltui.core.annotations import lines as lines_module
+from labeltui.core.annotations import parse as parse_module
 from labeltui.core.dataset import DatasetIndex, id_hash
 from labeltui.core.ids import content_hash
 from labeltui.errors import LabeltuiError
@@ -36,15 +37,6 @@ def rows(n: int) -> str:
     return "".join(json.dumps({"id": f"r{i}", "text": f"row {i}"}) + "\n" for i in range(n))
 
 
-@pytest.fixture
-def notes():
-    """The notes said while the test runs (instead of standard error)."""
-    said: list[str] = []
-    previous = jsonl.set_note_sink(said.append)
-    yield said
-    jsonl.set_note_sink(previous)
-
-
 # -- deep nesting: the error is set, never raised, in every chunk size -----------------------------
 
 
@@ -52,7 +44,7 @@ def notes():
 @pytest.mark.parametrize("chunk", [64, 1 << 22])
 def test_a_deeply_nested_line_sets_the_index_error_with_its_line(tmp_path, deep, chunk):
     path = write(tmp_path, rows(3) + deep + "\n" + rows(2))
-    with mock.patch.object(dataset_module, "_CHUNK", chunk):
+    with mock.patch.object(lines_module, "CHUNK", chunk):
         index = DatasetIndex(path)
         index.scan()  # as the app's background worker does: no exception may escape
     assert index.error is not None and index.error.line == 4
@@ -67,7 +59,7 @@ def test_a_deeply_nested_line_sets_the_index_error_with_its_line(tmp_path, deep,
 @pytest.mark.parametrize("chunk", [16, 64, 1 << 22])
 def test_an_incomplete_last_line_is_left_out_with_a_note(tmp_path, notes, chunk):
     path = write(tmp_path, rows(3) + '{"id": "r3", "text": "half of it')
-    with mock.patch.object(dataset_module, "_CHUNK", chunk):
+    with mock.patch.object(lines_module, "CHUNK", chunk):
         index = DatasetIndex(path).scan_all()  # no error
     assert len(index) == 3 and index.complete and index.incomplete_line == 4
     assert notes == [f"{path}:4: incomplete last line left out (a save in progress or a crash)"]
@@ -123,7 +115,7 @@ def test_nan_and_infinity_are_refused_with_their_line(tmp_path, constant):
     assert info.value.message == (
         f"not valid JSON ({constant} is not a JSON number; write null for a missing value)"
     )
-    assert jsonl.parse_line(b'{"x": NaN}', allow_nan=True)["x"] != 0  # agree and stats only
+    assert parse_module.parse_line(b'{"x": NaN}', allow_nan=True)["x"] != 0  # agree and stats only
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
@@ -131,7 +123,7 @@ def test_utf16_is_named_at_line_1(tmp_path, encoding):
     path = write(tmp_path, rows(2).encode(encoding))
     with pytest.raises(LabeltuiError) as info:
         DatasetIndex(path).scan_all()
-    assert info.value.line == 1 and info.value.message == jsonl.NOT_UTF8_UTF16
+    assert info.value.line == 1 and info.value.message == parse_module.NOT_UTF8_UTF16
 
 
 def test_a_5000_digit_number_gets_a_plain_message(tmp_path):
@@ -181,7 +173,7 @@ def test_a_huge_line_is_parsed_once_for_the_scan_and_the_first_screen(tmp_path):
     text = "wörd 日本 😀 " * 200_000  # ~2.6 MB on one line, without an id: content hash
     path = write(tmp_path, json.dumps({"text": text}, ensure_ascii=False) + "\n" + rows(2))
     parsed = []
-    real = jsonl.parse_line
+    real = parse_module.parse_line
 
     def counting(raw: bytes, *args: object) -> object:
         parsed.append(len(raw))
@@ -195,6 +187,7 @@ def test_a_huge_line_is_parsed_once_for_the_scan_and_the_first_screen(tmp_path):
         return real_hash(*args)
 
     with (
+        mock.patch.object(lines_module, "parse_line", counting),
         mock.patch.object(dataset_module, "parse_line", counting),
         mock.patch.object(dataset_module, "item_id", counting_hash),
     ):
@@ -233,7 +226,9 @@ def annotation_lines(who: str, n: int, **extra: object) -> str:
 
 
 @pytest.mark.parametrize("workers", [1, 3])
-def test_forked_pieces_count_gold_lines_and_find_the_torn_tail(tmp_path, monkeypatch, workers):
+def test_forked_pieces_count_gold_lines_and_find_the_torn_tail(
+    tmp_path, monkeypatch, workers, notes
+):
     monkeypatch.setattr(ar, "MIN_PIECE_BYTES", 1000)
     monkeypatch.setattr(ar, "READ_BYTES", 777)
     a = write(tmp_path, annotation_lines("a", 300), "a.jsonl")
@@ -241,13 +236,8 @@ def test_forked_pieces_count_gold_lines_and_find_the_torn_tail(tmp_path, monkeyp
     mixed += annotation_lines("b", 150)[: -len(annotation_lines("b", 1)) // 2]  # torn tail
     b = write(tmp_path, mixed, "b.jsonl")
     expected_torn = mixed.count("\n") + 1
-    said: list[str] = []
-    previous = jsonl.set_note_sink(said.append)
-    try:
-        table = ar.read_annotation_files([a, b], workers=workers, parallel_bytes=0)
-    finally:
-        jsonl.set_note_sink(previous)
-    assert said == [
+    table = ar.read_annotation_files([a, b], workers=workers, parallel_bytes=0)
+    assert notes == [
         f"{b}:{expected_torn}: incomplete last line left out (a save in progress or a crash)",
         f"{b}: 40 review (gold) lines left out of agreement; they are not an annotator's answers",
     ]

@@ -123,18 +123,26 @@ def test_reopen_replays_last_wins(out):
 def test_replay_of_a_line_without_status_or_labels(out):
     out.write_text(
         '{"_id": "a", "_annotator": "ann"}\n\n'
-        '{"_id": "b", "labels": [1], "_status": "done", "_annotator": "ann"}\n'
+        '{"_id": "b", "labels": null, "_status": "skipped", "_annotator": "ann"}\n'
     )
     with AnnotationStore(out, "ann") as store:
-        assert store.current == {"a": Record({}, "done"), "b": Record({}, "done")}
+        assert store.current == {"a": Record({}, "done"), "b": Record({}, "skipped")}
+
+
+def test_replay_refuses_labels_that_are_not_an_object(out):
+    """As every reader does (`annotations.line.line_labels`)."""
+    out.write_text('{"_id": "b", "labels": [1], "_status": "done", "_annotator": "ann"}\n')
+    with pytest.raises(LabeltuiError) as info:
+        AnnotationStore(out, "ann")
+    assert str(info.value) == f"{out}:1: 'labels' must be an object of task names to values"
 
 
 @pytest.mark.parametrize(
     ("content", "line", "phrase"),
     [
-        ('{"_id": "a", "_annotator": "ann"}\n{oops}\n', 2, "not a JSON line"),
+        ('{"_id": "a", "_annotator": "ann"}\n{oops}\n', 2, "not valid JSON (Expecting"),
         ('{"_id": "a", "_annotator": "ann"}\n\n{"id": "a", "text": "x"}\n', 3, "needs an '_id'"),
-        ('[1]\n{"_id": "a"}\n', 1, "needs an '_id'"),
+        ('[1]\n{"_id": "a"}\n', 1, "expected a JSON object, found an array"),
         ('{"_id": 5}\n', 1, "needs an '_id'"),
     ],
 )
@@ -430,3 +438,17 @@ def test_discard_removes_only_a_file_this_store_created_and_left_empty(tmp_path)
     store.save({"text": "x"}, "a", {"t": "x"})
     store.discard_if_unused()
     assert len(read_lines(used)) == 1
+
+
+def test_replay_words_a_bad_line_as_every_reader_and_keeps_old_nan_lines(out):
+    """The store reads its file with the one line iterator: the same `FILE:LINE: not valid JSON
+    (... at column N)` as every command; NaN, which older versions wrote, is still read back."""
+    out.write_text('{"_id": "a", "_annotator": "ann", "_ms": NaN}\n{"_id": "b",,}\n')
+    with pytest.raises(LabeltuiError) as info:
+        AnnotationStore(out, "ann")
+    assert str(info.value) == (
+        f"{out}:2: not valid JSON (Expecting property name enclosed in double quotes at column 13)"
+    )
+    out.write_text('{"_id": "a", "_annotator": "ann", "_ms": NaN}\n')
+    with AnnotationStore(out, "ann") as store:
+        assert store.current == {"a": Record({}, "done")}

@@ -67,6 +67,22 @@ def test_a_done_line_after_a_skipped_one_counts_again(tmp_path):
     assert got.annotators == ["ann"]  # bob has no done answer anywhere
 
 
+def test_a_line_without_status_counts_as_done_and_a_bad_status_is_an_error(tmp_path):
+    """The one `_status` rule (`annotations.line.line_done`), as agree, stats and export."""
+    imported = line("x", "ann", {"team": "bug"})
+    del imported["_status"]  # from an import or another tool
+    rows = [imported, line("x", "bob", {"team": "billing"})]
+    files = [write_lines(tmp_path / "both.jsonl", rows)]
+    got = loaded(files, write_schema(tmp_path), only_disagreements=False)
+    assert got.items[0].answers == {"ann": {"team": "bug"}, "bob": {"team": "billing"}}
+    rows.append(line("x", "cy", {"team": "bug"}, "maybe"))
+    write_lines(files[0], rows)
+    with pytest.raises(LabeltuiError) as info:
+        loaded(files, write_schema(tmp_path))
+    said = f'{files[0]}:3: \'_status\' must be "done" or "skipped", not "maybe"'
+    assert str(info.value) == said
+
+
 def test_several_annotators_in_one_file(mixed):
     files, schema = mixed
     got = loaded(files, schema)

@@ -1,10 +1,11 @@
 """One task's current labels as an item x annotator matrix of integer codes.
 
 The kind of a task comes from the schema when one is given, else from its values
-(`jsonl.value_kind`, the rule every reader shares): label names (or null) make a `choice` task,
-lists of label names a `multi_choice` task, lists of `{start, end, label, text}` a `spans` task
-and lists of `{start, end, label}` an `audio_marks` task. A value that does not fit the kind is
-an error naming its file and line.
+(`annotations.values.task_kind`, the rule every reader shares: the kind of the first value
+that shows one): label names (or null) make a `choice` task, lists of label names a
+`multi_choice` task, lists of `{start, end, label, text}` a `spans` task and lists of
+`{start, end, label}` an `audio_marks` task. A value that does not fit the kind is an error
+naming its file and line.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from labeltui.core.agree.reading.table import AnnotationTable
-from labeltui.core.jsonl import KINDS, value_kind
+from labeltui.core.annotations.values import task_kind, value_kind
 from labeltui.errors import LabeltuiError
 
 _WHAT = {
@@ -59,15 +60,13 @@ def build_task(
     records = current[has]
     codes = codes[has].astype(np.int64)
     n_values = len(column.values)
-    distinct = np.flatnonzero(np.bincount(codes, minlength=n_values))
-    if len(distinct) <= 64:  # a few label names: one pass each
-        first = np.array([np.argmax(codes == v) for v in distinct.tolist()], dtype=np.int64)
-    else:
-        first = np.full(n_values, len(codes), dtype=np.int64)
-        np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
-        first = first[distinct]
+    distinct, first = first_seen(codes, n_values)
     classes = [_classify(column.values[c]) for c in distinct.tolist()]
-    kind = schema_task.kind if schema_task is not None else _infer(classes)
+    if schema_task is not None:
+        kind = schema_task.kind
+    else:  # the values in the order the files first show them
+        shown = np.argsort(first, kind="stable").tolist()
+        kind = task_kind(column.values[int(distinct[at])] for at in shown)
     for cls, at in zip(classes, first.tolist(), strict=True):
         misfit = cls != kind and (cls != "empty" or kind == "choice")
         if cls == "bad" or misfit:
@@ -134,18 +133,23 @@ def build_task(
     )
 
 
-def _infer(classes: list[str]) -> str:
-    kinds = {c for c in classes if c in KINDS}
-    if len(kinds) == 1:
-        return kinds.pop()
-    if not kinds:
-        return "multi_choice" if "empty" in classes else "choice"
-    # a mix: the kind of the first value decides, the first other value is the error
-    return next(c for c in classes if c in KINDS)
+def first_seen(codes: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct value codes among `codes`, the position of each one's first occurrence):
+    the values in the order the files first show them, as the kind inference wants them."""
+    if len(codes) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    distinct = np.flatnonzero(np.bincount(codes, minlength=n_values))
+    if len(distinct) <= 64:  # a few label names: one pass each
+        first = np.array([np.argmax(codes == v) for v in distinct.tolist()], dtype=np.int64)
+    else:
+        at = np.full(n_values, len(codes), dtype=np.int64)
+        np.minimum.at(at, codes, np.arange(len(codes), dtype=np.int64))
+        first = at[distinct]
+    return distinct, first
 
 
 def _classify(value: Any) -> str:
-    """The kind a value shows (`jsonl.value_kind`), "empty" for [], "bad" for a value that
+    """The kind a value shows (`value_kind`), "empty" for [], "bad" for a value that
     shows no kind or is not a valid value of its kind."""
     kind = value_kind(value)
     if kind is None:

@@ -9,9 +9,9 @@ and Prodigy's converters do, except two files that hold someone's work: the inpu
 labeltui annotation file (its first line has `_annotator`). A replaced file keeps its
 permissions; a new one gets the usual ones (0666 minus the umask).
 
-Reading follows the rules every JSONL reader shares (`labeltui.core.jsonl`): regular files
-only, lines judged by `parse_line` (so `NaN` never enters and never leaves: exports are standard
-JSON), a half-written last line left out with a note.
+Reading is the one line iterator every JSONL reader uses (`core.annotations.lines`): regular
+files only, lines judged by `parse_line` (so `NaN` never enters and never leaves: exports are
+standard JSON), a half-written last line left out with a note.
 """
 
 from __future__ import annotations
@@ -25,18 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from labeltui.core.jsonl import (
-    BOM,
-    BadLine,
-    check_regular,
-    incomplete_last_line,
-    is_regular,
-    open_lines,
-    open_regular,
-    parse_line,
-    printable,
-)
-from labeltui.core.jsonl import type_name as type_name
+from labeltui.core.annotations.files import check_regular, is_regular, open_regular
+from labeltui.core.annotations.lines import read_lines
+from labeltui.core.annotations.notes import printable
+from labeltui.core.annotations.parse import BOM, parse_line
+from labeltui.core.annotations.parse import type_name as type_name
 from labeltui.errors import LabeltuiError
 
 
@@ -58,24 +51,8 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     that is not UTF-8, not JSON, or not an object stops the reading with its line number; a
     last line without its newline that does not parse is left out with a note.
     """
-    with open_lines(path) as handle:
-        for number, raw in enumerate(handle, start=1):
-            torn = not raw.endswith(b"\n")
-            if number == 1 and raw.startswith(BOM):
-                raw = raw[3:]
-            raw = raw.strip()
-            if not raw:
-                continue
-            try:
-                obj = parse_line(raw)
-            except BadLine as exc:
-                if torn:  # a save in progress, or a crash inside one
-                    incomplete_last_line(path, number)
-                    continue
-                raise LabeltuiError(exc.message, path, number) from None
-            if not isinstance(obj, dict):
-                raise LabeltuiError(f"expected a JSON object, found {type_name(obj)}", path, number)
-            yield number, obj
+    for number, _, _, obj in read_lines(path):
+        yield number, obj
 
 
 def dump_line(obj: dict[str, Any]) -> str:

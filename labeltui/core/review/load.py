@@ -1,17 +1,19 @@
 """Reading annotators' files for a review and joining their answers by item.
 
 `load_review` reads annotation files line by line (never whole), keeps the current line per
-(`_annotator`, `_id`) (the last one wins) and counts it only when its `_status` is `done`; items
-are joined by `_id` and scored (`compare.disagreement`). The queue holds the items to
+(`_annotator`, `_id`) (the last one wins) and counts it only when it is an answer (the one
+`_status` rule, `annotations.line.line_done`: `done`, or no `_status` at all); items are joined
+by `_id` and scored (`compare.disagreement`). The queue holds the items to
 review, most disagreement first (ties in the order the items first appear).
 
 Memory holds, per answer, its place in its file and a compact form of its labels; an item's
 text and raw labels are read back (`os.pread`) only when it is shown.
 
-Lines follow the rules every reader shares (`labeltui.core.jsonl`): regular files only, lines
-judged by `parse_line`, a half-written last line left out with a note. A review (gold) line
-from an earlier review counts as its own annotator, "<reviewer> (gold)", never as the
-reviewer's own answer.
+Lines are read by the one line iterator (`core.annotations.lines`) and checked as every reader
+checks them (`AnnotationLine`): regular files only, lines judged by `parse_line`, a
+half-written last line left out with a note, a bad `_status`, `_id` or `labels` an error naming
+the line. A review (gold) line from an earlier review counts as its own annotator,
+"<reviewer> (gold)", never as the reviewer's own answer.
 """
 
 from __future__ import annotations
@@ -25,17 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from labeltui.core.ids import BadId, item_id
-from labeltui.core.jsonl import (
-    BOM,
-    GOLD_SUFFIX,
-    BadLine,
-    incomplete_last_line,
-    is_review_line,
-    open_lines,
-    parse_line,
-    type_name,
-)
+from labeltui.core.annotations.files import open_regular
+from labeltui.core.annotations.line import AnnotationLine
+from labeltui.core.annotations.lines import LineScanner
+from labeltui.core.annotations.parse import BadLine, parse_line
 from labeltui.core.review.compare import DEFAULT_TOLERANCE, EPS, disagreement, norm_labels
 from labeltui.core.schema import Schema
 from labeltui.core.selection import SortKey, Where
@@ -68,27 +63,10 @@ class Lines:
     def scan(self, index: int) -> Iterator[tuple[LineRef, dict[str, Any]]]:
         """Each non-blank line of file `index` with its place; a bad line stops with file:line."""
         path = self.paths[index]
-        handle = open_lines(path, "file", "JSONL annotation file")  # no pipes, no devices
-        self._fds[index] = os.dup(handle.fileno())
-        offset = 0
-        with handle:
-            for number, raw in enumerate(handle, start=1):
-                start, length = offset, len(raw)
-                offset += length
-                torn = not raw.endswith(b"\n")
-                if number == 1 and raw.startswith(BOM):
-                    raw, start, length = raw[3:], start + 3, length - 3
-                raw = raw.strip()
-                if not raw:
-                    continue
-                try:
-                    obj = _decode(raw, path, number)
-                except _Torn:
-                    if torn:  # a save in progress, or a crash inside one
-                        incomplete_last_line(path, number)
-                        continue
-                    raise
-                yield LineRef(index, start, length, number), obj
+        fd = open_regular(path, "file", "JSONL annotation file")  # no pipes, no devices
+        self._fds[index] = fd  # kept open: lines are read back by offset when shown
+        for number, offset, length, obj in LineScanner(fd, path):
+            yield LineRef(index, offset, length, number), obj
 
     def read(self, ref: LineRef) -> dict[str, Any]:
         """The decoded line (`{}` if the file changed under it since it was scanned)."""
@@ -115,20 +93,6 @@ class Lines:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self._fds.clear()
-
-
-class _Torn(LabeltuiError):
-    """A line that does not parse (left out when it is the last one, without a newline)."""
-
-
-def _decode(raw: bytes, path: Path, number: int) -> dict[str, Any]:
-    try:
-        obj = parse_line(raw)
-    except BadLine as exc:
-        raise _Torn(exc.message, path, number) from None
-    if not isinstance(obj, dict):
-        raise LabeltuiError(f"expected a JSON object, found {type_name(obj)}", path, number)
-    return obj
 
 
 @dataclass(slots=True)
@@ -236,22 +200,18 @@ def _load(
     seen_annotators: dict[str, None] = {}
     for index, path in enumerate(lines.paths):
         for ref, obj in lines.scan(index):
-            annotator = obj.get("_annotator")
-            if not isinstance(annotator, str) or not annotator:
+            try:
+                line = AnnotationLine.of(obj, text_field, audio_field)
+            except BadLine as exc:
+                raise LabeltuiError(exc.message, path, ref.line) from None
+            annotator, ident = line.annotator, line.id
+            if annotator is None:
                 raise LabeltuiError(
                     "no '_annotator' on this line; review reads annotation files "
                     "(labeltui annotate writes them)",
                     path,
                     ref.line,
                 )
-            if is_review_line(obj):  # an earlier review's gold line: not the reviewer's answer
-                annotator += GOLD_SUFFIX
-            ident = obj.get("_id")
-            if not isinstance(ident, str):
-                try:
-                    ident = item_id(obj, text_field, audio_field)
-                except BadId as exc:
-                    raise LabeltuiError(str(exc), path, ref.line) from None
             seen_annotators.setdefault(annotator)
             item = items.get(ident)
             if item is None:
@@ -262,12 +222,11 @@ def _load(
                     if key is not None:
                         sort_values[ident] = key.value(fields)
             problems.pop((annotator, ident), None)
-            if obj.get("_status") != "done":  # the current line, and it does not count
+            if not line.done:  # the current line, and it does not count
                 item.refs.pop(annotator, None)
                 item.norms.pop(annotator, None)
                 continue
-            labels = obj.get("labels")
-            labels = labels if isinstance(labels, dict) else {}
+            labels = line.labels
             item.refs[annotator] = ref
             item.norms[annotator] = norm_labels(schema, labels)
             problem = _unknown_label(schema, labels)

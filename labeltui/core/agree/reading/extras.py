@@ -10,30 +10,23 @@ annotator, the first and last `_ts`; and it reads lines `agree` refuses or leave
 - a review (gold) line counts for its own annotator, "<reviewer> (gold)";
 - an annotation line without `_id` is joined by its item id, as a dataset line.
 
-The fast path stays the fast path: `_ms` is one NumPy conversion per block, and `_ts` in the
-form labeltui writes (`2026-11-23T10:15:02.123Z`, checked byte by byte with NumPy) is compared
-as text, so only a block's first and last times are parsed.
+The fast path stays the fast path: `_ms` is one NumPy conversion per block, and the `_ts` of
+a block are joined into one text, checked with NumPy many blocks at a time (times.py).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from operator import countOf
 from typing import Any
 
 import numpy as np
 
+from labeltui.core.agree.reading.times import block_times as block_times
+from labeltui.core.annotations.line import GOLD_SUFFIX, is_review_line, line_done, status_problem
+from labeltui.core.annotations.parse import BadLine, parse_line, type_name
 from labeltui.core.ids import BadId, item_id
-from labeltui.core.jsonl import (
-    GOLD_SUFFIX,
-    BadLine,
-    is_review_line,
-    line_done,
-    parse_line,
-    status_problem,
-    type_name,
-)
 
 PRE_SUFFIX = " (pre-annotations)"
 """A file's dataset lines with labels count for the pseudo-annotator "<stem> (pre-annotations)"."""
@@ -60,90 +53,6 @@ class ReadOptions:
     """What a file is called in messages ("is a folder, not a ...")."""
 
 
-@dataclass(slots=True)
-class TimeSpan:
-    """An annotator's first and last `_ts` (as times, and as written)."""
-
-    first: tuple[datetime, str]
-    last: tuple[datetime, str]
-
-    def add(self, when: datetime, text: str) -> None:
-        """A time read after the others: the earliest first one and the latest last one win."""
-        if when < self.first[0]:
-            self.first = (when, text)
-        if when >= self.last[0]:
-            self.last = (when, text)
-
-    def merge(self, later: TimeSpan) -> None:
-        """The times of a later part of the files (the same as adding them one by one)."""
-        self.add(*later.first)
-        self.add(*later.last)
-
-
-def add_time(spans: dict[Any, TimeSpan], key: Any, when: datetime, text: str) -> None:
-    span = spans.get(key)
-    if span is None:
-        spans[key] = TimeSpan((when, text), (when, text))
-    else:
-        span.add(when, text)
-
-
-def merge_times(spans: dict[Any, TimeSpan], later: dict[Any, TimeSpan]) -> None:
-    for key, span in later.items():
-        mine = spans.get(key)
-        if mine is None:
-            spans[key] = TimeSpan(span.first, span.last)
-        else:
-            mine.merge(span)
-
-
-def parse_ts(text: str) -> datetime | None:
-    """An ISO 8601 time (a trailing Z allowed; no zone means UTC), or None."""
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when
-
-
-_FORM = b"0000-00-00T00:00:00.000Z"
-"""The form labeltui writes `_ts` in: texts of this form sort as their times do."""
-_DIGIT = np.frombuffer(_FORM, dtype=np.uint8) == ord("0")
-_FIXED = np.frombuffer(_FORM, dtype=np.uint8)[~_DIGIT]
-
-
-def block_times(ann: np.ndarray, ts: list[Any], single: bool) -> dict[int, TimeSpan]:
-    """The first and last `_ts` per annotator code of a block (`single`: one annotator)."""
-    spans: dict[int, TimeSpan] = {}
-    n = len(ts)
-    if single and n and set(map(type, ts)) == {str}:
-        joined = "".join(ts)
-        raw = joined.encode("utf-8", "surrogatepass")
-        if len(raw) == n * len(_FORM):
-            rows = np.frombuffer(raw, dtype=np.uint8).reshape(n, len(_FORM))
-            digits = rows[:, _DIGIT]
-            if (
-                bool((rows[:, ~_DIGIT] == _FIXED).all())
-                and bool((digits >= ord("0")).all())
-                and bool((digits <= ord("9")).all())
-            ):
-                low, high = min(ts), max(ts)
-                first, last = parse_ts(low), parse_ts(high)
-                if first is not None and last is not None:
-                    spans[int(ann[0])] = TimeSpan((first, low), (last, high))
-                    return spans
-    for code, text in zip(ann.tolist(), ts, strict=True):
-        if type(text) is str:
-            when = parse_ts(text)
-            if when is not None:
-                add_time(spans, code, when, text)
-    return spans
-
-
 _NUMBER = (int, float)
 
 
@@ -160,6 +69,17 @@ def ms_value(value: Any) -> float:
 
 def ms_column(values: list[Any]) -> np.ndarray:
     """The `_ms` of a block's lines as floats (NaN: none)."""
+    n = len(values)
+    if countOf(map(type, values), int) == n:  # the usual block: whole milliseconds
+        try:
+            whole = np.fromiter(values, dtype=np.int64, count=n)
+        except OverflowError:  # an integer past 64 bits
+            pass
+        else:
+            column = whole.astype(np.float64)
+            if not bool((whole >= 0).all()):
+                column[whole < 0] = np.nan
+            return column
     if set(map(type, values)) <= {int, float}:
         try:
             column = np.array(values, dtype=np.float64)

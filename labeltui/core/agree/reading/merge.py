@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from labeltui.core.agree.reading.extras import TimeSpan, merge_times
 from labeltui.core.agree.reading.table import (
     AnnotationTable,
     IdGroups,
@@ -24,7 +23,8 @@ from labeltui.core.agree.reading.table import (
     merge_ids,
     remap_values,
 )
-from labeltui.core.jsonl import INCOMPLETE
+from labeltui.core.agree.reading.times import TimeSpan, merge_times
+from labeltui.core.annotations.notes import INCOMPLETE
 from labeltui.errors import LabeltuiError
 
 

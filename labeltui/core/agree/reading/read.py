@@ -53,12 +53,7 @@ from labeltui.core.agree.reading.extras import (
     PRE_SUFFIX,
     LineError,
     ReadOptions,
-    TimeSpan,
-    add_time,
-    block_times,
-    merge_times,
     ms_column,
-    parse_ts,
     stats_line,
 )
 from labeltui.core.agree.reading.fork import collect, fork
@@ -71,17 +66,11 @@ from labeltui.core.agree.reading.merge import (
     merge,
 )
 from labeltui.core.agree.reading.table import AnnotationTable, IdCollector, Vocab
-from labeltui.core.jsonl import (
-    REVIEW_KEY,
-    BadLine,
-    fast_loads,
-    is_review_line,
-    line_done,
-    note,
-    parse_line,
-    stat_regular,
-    status_problem,
-)
+from labeltui.core.agree.reading.times import TimeCollector
+from labeltui.core.annotations.files import stat_regular
+from labeltui.core.annotations.line import REVIEW_KEY, is_review_line, line_done, status_problem
+from labeltui.core.annotations.notes import note
+from labeltui.core.annotations.parse import BadLine, fast_loads, parse_line
 from labeltui.errors import LabeltuiError
 
 #: Lines per block of the fast path (a block's objects stay in the CPU cache).
@@ -112,7 +101,6 @@ class _Block:
     line: np.ndarray
     tasks: dict[str, np.ndarray]
     ms: np.ndarray | None = None
-    times: dict[int, TimeSpan] | None = None
 
 
 class _BlockError(Exception):
@@ -262,6 +250,8 @@ class _Worker:
         """The item id of every record read, in order."""
         self.review_lines = 0
         """Review (gold) lines left out, in the piece being read."""
+        self.times = TimeCollector()
+        """stats: the first and last `_ts` per annotator code, in the piece being read."""
 
     def block(self, lines: list[bytes], first_line: int, bom: bool = False) -> _Block:
         """Lines numbered from `first_line`; `bom`: the first may start with a byte order mark."""
@@ -314,7 +304,7 @@ class _Worker:
         block = _Block(ann, done, np.arange(first_line, first_line + n, dtype=np.int32), columns)
         if self.stats:
             block.ms = ms_column(list(map(_dict_get, objs, repeat("_ms"))))
-            block.times = block_times(ann, list(map(_dict_get, objs, repeat("_ts"))), single)
+            self.times.add_block(ann, list(map(_dict_get, objs, repeat("_ts"))), single)
         return block
 
     def _values(self, labels: list[Any]) -> dict[str, np.ndarray]:
@@ -352,7 +342,6 @@ class _Worker:
         numbers: list[int] = []
         values: dict[str, list[int]] = {}
         ms: list[float] = []
-        times: dict[int, TimeSpan] = {}
         for offset, raw in enumerate(lines):
             number = first_line + offset
             if bom and offset == 0 and raw.startswith(_BOM):
@@ -367,7 +356,7 @@ class _Worker:
                 who, ident, is_done, labels = got.who, got.ident, got.done, got.labels
                 ms.append(got.ms)
                 if got.ts is not None:
-                    _time(times, self.annotators.code(who), got.ts)
+                    self.times.add_line(self.annotators.code(who), got.ts)
                 if got.gold:
                     self.gold.add(who)
                 if got.pre:
@@ -399,14 +388,7 @@ class _Worker:
         )
         if self.stats:
             block.ms = np.array(ms, dtype=np.float64)
-            block.times = times
         return block
-
-
-def _time(times: dict[int, TimeSpan], code: int, text: str) -> None:
-    when = parse_ts(text)
-    if when is not None:
-        add_time(times, code, when, text)
 
 
 def _parse_line(raw: bytes, number: int) -> Any:
@@ -472,6 +454,7 @@ def _read_pieces(pieces: list[Piece], options: ReadOptions) -> ReaderResult:
     out: list[tuple[Piece, PieceData]] = []
     for piece in pieces:
         worker.review_lines = 0
+        worker.times = TimeCollector()
         worker.pseudo = Path(piece.path).stem + PRE_SUFFIX
         try:
             out.append((piece, _read_piece(worker, piece)))
@@ -525,6 +508,8 @@ def _read_piece(worker: _Worker, piece: Piece) -> PieceData:
     except OSError as exc:
         raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
     out = _concat(blocks)
+    if worker.stats:
+        out.times = worker.times.finish()
     out.lines = number - 1
     out.review = worker.review_lines
     out.torn = torn
@@ -553,7 +538,7 @@ def _line_batches(path: str, start: int, end: int) -> Iterator[tuple[list[bytes]
 
 
 def _concat(blocks: list[_Block]) -> PieceData:
-    """One piece's blocks joined (`stats`' extras too, the times merged in order)."""
+    """One piece's blocks joined (`stats`' `_ms` too)."""
     names: dict[str, None] = {}
     for block in blocks:
         names.update(dict.fromkeys(block.tasks))
@@ -574,7 +559,4 @@ def _concat(blocks: list[_Block]) -> PieceData:
     )
     if blocks and blocks[0].ms is not None:
         out.ms = join([b.ms for b in blocks if b.ms is not None], np.float64)
-        out.times = {}
-        for block in blocks:
-            merge_times(out.times, block.times or {})
     return out
