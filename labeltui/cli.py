@@ -134,12 +134,14 @@ from labeltui.commands.agree import agree  # noqa: E402
 from labeltui.commands.convert import export, import_  # noqa: E402
 from labeltui.commands.review import review  # noqa: E402
 from labeltui.commands.stats_command import stats  # noqa: E402
+from labeltui.commands.suggest import suggest  # noqa: E402
 
 app.command("agree", cls=_Command)(agree)
 app.command("review", cls=_Command)(review)
 app.command("import", cls=_Command)(import_)
 app.command("export", cls=_Command)(export)
 app.command("stats", cls=_Command)(stats)
+app.command("suggest", cls=_Command)(suggest)
 
 from labeltui.commands.team import register as _team  # noqa: E402
 
