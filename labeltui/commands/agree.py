@@ -80,6 +80,13 @@ def agree(
         int,
         typer.Option("--top", help="How many items with the most disagreement to list.", min=0),
     ] = 10,
+    competence: Annotated[
+        bool,
+        typer.Option(
+            "--competence",
+            help="choice tasks: estimate each annotator's accuracy without gold (Dawid-Skene).",
+        ),
+    ] = False,
     gold: Annotated[
         Path | None,
         typer.Option(
@@ -117,6 +124,7 @@ def agree(
         seed=seed,
         ci_samples=ci_samples,
         gold=gold,
+        competence=competence,
     )
     pair_names = _pair(pair, result)
     if json_:

@@ -106,6 +106,8 @@ def _task(console: Console, task: TaskResult, result: Agreement, pair, top, firs
         _confusion(console, task, pair)
     if "gold" in j:
         _gold(console, task)
+    if "competence" in j:
+        _competence(console, task)
     _disagreements(console, task, result, top, first_seen)
 
 
@@ -322,6 +324,21 @@ def _gold(console: Console, task: TaskResult) -> None:
             k = len(labels)
             title = Text.assemble("Confusion: ", t(who), " (rows) vs gold (columns)")
             _matrix(console, labels, matrix[:k, :k], title)
+
+
+def _competence(console: Console, task: TaskResult) -> None:
+    """Each annotator's accuracy as Dawid-Skene estimates it from the answers alone."""
+    found = task.json["competence"]
+    table = _table(console, "Estimated accuracy without gold (Dawid-Skene)")
+    table.add_column("annotator")
+    table.add_column("accuracy", justify="right")
+    for who, value in found["accuracy"].items():
+        table.add_row(t(who), num(value))
+    console.print(table)
+    console.print(
+        "  an estimate from the answers alone: check it against gold (--gold) when you can\n",
+        style="dim",
+    )
 
 
 def legend(entries: list[Text], width: int) -> Text:

@@ -103,6 +103,7 @@ def analyze(
     seed: int | None = None,
     ci_samples: int = 1000,
     gold: str | Path | None = None,
+    competence: bool = False,
 ) -> Agreement:
     """Read the files and compute every statistic; `schema` is a path or a loaded Schema."""
     if weights is not None and weights not in WEIGHTS:
@@ -148,6 +149,8 @@ def analyze(
             computed.json.update(
                 hierarchy_json(data, lambda d, o=options: _compute(d, o, None).json)
             )
+        if competence and data.kind == "choice":
+            computed.json["competence"] = annotator_competence(data)
         if gold_file is not None:
             if name in gold_file.table.tasks:
                 both = _gold.joined(data, table, gold_file, schema_tasks.get(name))
@@ -223,6 +226,23 @@ def _compute(data: TaskData, options: dict[str, Any], boot: dict[str, Any] | Non
     pair_counts = counts if patterns is None else None
     body["warnings"] = warnings(data, head, body)
     return TaskResult(data, {**head, **body}, patterns, rows, pair_counts)
+
+
+def annotator_competence(data: TaskData) -> dict[str, Any]:
+    """Each annotator's accuracy estimated without gold: Dawid-Skene EM on the task's matrix
+    (the same EM as `labeltui suggest --combine dawid-skene`, here with a missing label as no
+    vote, Dawid & Skene 1979), as the probability of giving the true label over the estimated
+    label shares; and the EM's label shares (`priors`)."""
+    from labeltui.core.dawid_skene import dawid_skene
+
+    fit = dawid_skene(data.matrix.astype(np.int64), len(data.labels), abstain_as_class=False)
+    accuracy = fit.worker_accuracy()
+    return {
+        "method": "dawid-skene",
+        "accuracy": {who: _value(float(accuracy[i])) for i, who in enumerate(data.annotators)},
+        "priors": {label: float(fit.priors[i]) for i, label in enumerate(data.labels)},
+        "iterations": int(fit.iterations),
+    }
 
 
 FEW_ITEMS = 10
