@@ -41,6 +41,7 @@ from labeltui.core.agree.reading.read import read_annotation_files
 from labeltui.core.agree.reading.table import AnnotationTable
 from labeltui.core.annotations.notes import printable
 from labeltui.core.annotations.values import task_kind, value_kind
+from labeltui.core.taxonomy import with_ancestors
 from labeltui.errors import LabeltuiError
 
 __all__ = ["PRE_SUFFIX", "label_stats"]
@@ -91,10 +92,14 @@ class _Stats:
         self.schema_kinds: dict[str, str] = {}
         self.order: dict[str, list[str]] = {}
         """Schema label order per task."""
+        self.nested: set[str] = set()
+        """Tasks whose labels nest (FORMAT section 8): nodes also count their descendants."""
         if schema is not None:
             for task in schema.tasks:
                 self.schema_kinds[task.name] = task.kind
                 self.order[task.name] = list(task.label_names)
+                if getattr(task, "nested", False):
+                    self.nested.add(task.name)
         self.tasks = list(self.schema_kinds)
         self.tasks += [n for n in t.tasks if n not in self.schema_kinds and not n.startswith("_")]
         n_ann = max(len(t.annotators), 1)
@@ -223,6 +228,8 @@ class _Stats:
             for k, n in zip(keys.tolist(), counts.tolist(), strict=True):
                 per_pair.append((k // width, k % width - 1, n))
         labels_by: dict[str, Counter[str]] = {name: Counter() for name in names}
+        with_descendants: Counter[str] = Counter()
+        """Nested tasks: items per node where the node or a label under it was chosen."""
         blank: dict[str, int] = dict.fromkeys(names, 0)
         seconds: dict[str, float] = {}
         filled: dict[str, int] = dict.fromkeys(names, 0)
@@ -232,6 +239,10 @@ class _Stats:
             if value in _BLANK:
                 continue
             filled[who] += n
+            if task in self.nested and kind in ("choice", "multi_choice"):
+                chosen = [value] if type(value) is str else list(value)
+                for node in with_ancestors(chosen):
+                    with_descendants[node] += n
             labels = labels_by[who]
             if type(value) is str:
                 labels[value] += n
@@ -269,6 +280,8 @@ class _Stats:
             }
             if kind == "audio_marks":
                 entry["seconds"] = round(seconds.get(label, 0.0), 3)
+            if task in self.nested:
+                entry["total_with_descendants"] = with_descendants[label]
             label_out[label] = entry
         return {
             "kind": kind,
