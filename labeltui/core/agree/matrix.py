@@ -79,7 +79,8 @@ def build_task(
     allowed = list(schema_task.label_names) if schema_task is not None else None
     used = _labels_used(kind, [column.values[c] for c in distinct.tolist()])
     if allowed is not None:
-        unknown = [label for label in used if label not in set(allowed)]
+        place = {label: i for i, label in enumerate(allowed)}  # thousands of labels: no scans
+        unknown = [label for label in used if label not in place]
         if unknown:
             bad = unknown[0]
             for c, at in zip(distinct.tolist(), first.tolist(), strict=True):
@@ -93,7 +94,7 @@ def build_task(
                     )
         # choice keeps every schema label (their positions weigh ordinal statistics); the
         # other kinds list the labels used, in schema order
-        labels = allowed if kind == "choice" else sorted(used, key=allowed.index)
+        labels = allowed if kind == "choice" else sorted(used, key=place.__getitem__)
     else:
         labels = sorted(used)
     ann_codes = np.flatnonzero(np.bincount(table.ann[records], minlength=len(table.annotators)))
