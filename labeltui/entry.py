@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 import sys
+
+from labeltui.startup import defer_collection
 
 
 def main() -> None:
     """Run `labeltui` with `sys.argv`."""
     args = sys.argv[1:]
-    if args[:1] in (["annotate"], ["review"]):
-        # Importing Textual creates many objects; garbage collection passes while importing
-        # cost about 40 ms before the first screen and free nothing (imported modules stay
-        # alive). The apps turn it back on (ui.launch.collect_from_now_on) before they start.
-        gc.disable()
+    defer_collection(args)  # on again once the app is built (labeltui.startup)
     if args[:1] == ["annotate"]:
         from labeltui.commands.annotate import parse_quick
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,39 @@ def test_the_script_gives_the_rest_to_typer(tmp_path):
     )
     assert done.returncode == 2 and "Missing option '--schema'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def run_probe(code: str, cwd: Path, env: dict | None = None) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_the_start_up_tricks_live_in_startup(tmp_path):
+    """gc is off while `annotate`/`review` import the app and on again before it runs;
+    `labeltui.ui` sets Textual's frame rate unless the user did; other commands keep gc."""
+    probe = (
+        "import gc, os\nfrom labeltui import startup\n"
+        "startup.defer_collection(['stats', 'x'])\nprint(gc.isenabled())\n"
+        "startup.defer_collection(['review', 'x'])\nprint(gc.isenabled())\n"
+        "startup.collect_from_now_on()\nprint(gc.isenabled())\n"
+        "import labeltui.ui\nprint(os.environ['TEXTUAL_FPS'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    assert run_probe(probe, tmp_path, env) == ["True", "False", "True", "120"]
+    assert run_probe(probe, tmp_path, {**env, "TEXTUAL_FPS": "30"})[-1] == "30"
+
+
+def test_a_bad_annotate_command_never_imports_textual(tmp_path):
+    """The app (Textual) is imported only once the session opened: an error is quick."""
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"id": "a", "text": "x"}\n')
+    probe = (
+        "import sys\nfrom labeltui.entry import main\n"
+        f"sys.argv = ['labeltui', 'annotate', {str(data)!r}, '-s', 'missing.yaml']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print(code, 'textual' in sys.modules)"
+    )
+    assert run_probe(probe, tmp_path) == ["2", "False"]

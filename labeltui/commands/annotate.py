@@ -46,12 +46,14 @@ def run_annotate(
 ) -> None:
     """Open the session (a LabeltuiError: nothing opened) and run the app until quit."""
     from labeltui.core.session import open_session
-    from labeltui.ui.launch import run_app
 
     session = open_session(
         dataset, schema, annotator or default_annotator(), out, where=where, sort=sort
     )
-    run_app(session)
+    from labeltui.ui.app import make_app  # Textual: only once the input is known to be good
+    from labeltui.ui.launch import run_app
+
+    run_app(session, make_app, "annotate", ("annotation", "annotations"))
 
 
 def parse_quick(args: list[str]) -> dict | None:
@@ -66,7 +68,7 @@ def parse_quick(args: list[str]) -> dict | None:
             if key is None or (key in values and key not in _REPEATABLE):
                 return None
             if not equals:
-                value = next(words, None)
+                value = next(words, "")
             if not value:  # missing or empty
                 return None
             if key in _REPEATABLE:

@@ -77,7 +77,6 @@ def review(
     Example: labeltui review tickets.ann.jsonl tickets.bob.jsonl --schema tickets.schema.yaml
     """
     from labeltui.commands.annotate import default_annotator
-    from labeltui.core.display import visible_line
     from labeltui.core.review.load import load_review
     from labeltui.core.review.session import check_answers, open_review
     from labeltui.core.schema import load_schema
@@ -113,20 +112,6 @@ def review(
         return
     session = open_review(loaded, list(files), annotator or default_annotator(), out)
     from labeltui.ui.app import make_review_app
-    from labeltui.ui.launch import check_terminal, collect_from_now_on
+    from labeltui.ui.launch import run_app
 
-    check_terminal("review", session)
-    try:
-        app = make_review_app(session)
-        collect_from_now_on()
-        app.run()
-    finally:
-        saves, store = session.saves, session.store
-        # Nothing saved into a gold file this session created: no empty file is left behind.
-        store.discard_if_unused()
-        session.close()
-    for notice in store.notices:  # the gold file was deleted or replaced and written again
-        print(f"labeltui: {visible_line(notice)}", file=sys.stderr)
-    noun = "answer" if saves == 1 else "answers"
-    where = visible_line(str(store.path))
-    print(f"labeltui: {saves} gold {noun} saved this session to {where}", file=sys.stderr)
+    run_app(session, make_review_app, "review", ("gold answer", "gold answers"))

@@ -5,32 +5,38 @@ from __future__ import annotations
 
 import re
 import time
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from labeltui.core.display import visible_line
 
 if TYPE_CHECKING:
     from labeltui.core.dataset import DatasetIndex
+    from labeltui.core.store import AnnotationStore
 
 _NUMBER = re.compile(r"[0-9]+")
 """An item number: ASCII digits only (`int` would also take `١٢`, `1_000` and `+3`)."""
 
 
-class Moving:
-    """`go`, `next`, `previous` and the wrap-around search for an item without a current line.
+class Moving(ABC):
+    """`go`, `next`, `previous` and `next_unanswered` (the wrap-around search for an item
+    without a current line): the moving half of `core.queue.ItemQueue`, written once.
 
     The class using it has `position`, `shown_at` (when the item appeared, for `_ms`) and
-    `store` (an AnnotationStore), and says how many items there are and what their ids are.
+    `store`, and says how many items there are and what their ids are.
     """
 
     position: int
     shown_at: float
+    store: AnnotationStore
 
+    @abstractmethod
     def item_count(self) -> int:
-        raise NotImplementedError
+        """How many items there are (so far)."""
 
+    @abstractmethod
     def item_id(self, position: int) -> str:
-        raise NotImplementedError
+        """The id of item `position`."""
 
     def go(self, position: int) -> bool:
         """Show item `position` (clamped to the items there are); True when it changed."""
@@ -50,12 +56,13 @@ class Moving:
     def previous(self) -> bool:
         return self.go(self.position - 1)
 
-    def next_without_line(self) -> bool:
-        """Go to the next item without a current line in the store, wrapping around once."""
+    def next_unanswered(self) -> bool:
+        """Go to the next item without a current line in the store (after the shown one,
+        wrapping around once); False when there is none."""
         total = self.item_count()
         for step in range(1, total + 1):
             candidate = (self.position + step) % total
-            if not self.store.is_done(self.item_id(candidate)):  # type: ignore[attr-defined]
+            if not self.store.is_done(self.item_id(candidate)):
                 return self.go(candidate)
         return False
 
@@ -69,11 +76,14 @@ class IndexedMoving(Moving):
 
     index: DatasetIndex
     last_search: str
+    index_stopped: str | None
+    """Why the background index stopped before the end (it could not read on), or None."""
 
     @property
     def still_reading(self) -> bool:
-        """The background index has not reached the end of the file (nor a bad line) yet."""
-        return not self.index.complete and self.index.error is None
+        """The background index has not reached the end of the file (nor a bad line, nor a
+        read error) yet."""
+        return not self.index.complete and self.index.error is None and not self.index_stopped
 
     def locate(self, answer: str, read: bool = True) -> int | str | None:
         """The position `answer` names, or a message saying why it names none.

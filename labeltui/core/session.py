@@ -2,7 +2,8 @@
 
 The screen routes keys; the session decides. It owns the position, the values shown for an
 item (the annotator's current line, else the input's pre-annotations), saving, skipping, undo of
-saves, jumping, searching and finding the next unlabelled item. It knows nothing of Textual.
+saves, jumping, searching and finding the next unanswered item. It knows nothing of Textual.
+It is a `core.queue.ItemQueue`, as the review is: the screens see only that.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labeltui.core.answer_check import label_problems, missing_answer, missing_text
 from labeltui.core.dataset import DatasetIndex
@@ -79,6 +80,8 @@ class Session(IndexedMoving):
     shown_at: float = field(default_factory=time.monotonic)
     saves: int = 0
     last_search: str = ""
+    index_stopped: str | None = None
+    """Why the background index stopped before the end (`stop_indexing`), or None."""
     _done: int | None = None
     """Items of this dataset with a current line, counted once the index is complete and then
     kept up to date by save and undo (the store may hold ids the dataset does not have)."""
@@ -121,6 +124,10 @@ class Session(IndexedMoving):
     def item(self) -> Item:
         return self.index.item(self.position)
 
+    def editor_item(self, item: Item | None = None) -> Item:
+        """The item as the task editors take it: the dataset's item itself."""
+        return item or self.item()
+
     def values(self, item: Item | None = None) -> dict[str, Any]:
         """The value per task shown for an item: the annotator's current line, else the input's."""
         item = item or self.item()
@@ -140,10 +147,6 @@ class Session(IndexedMoving):
 
     def item_id(self, position: int) -> str:
         return self.index.item(position).id
-
-    def next_unlabelled(self) -> bool:
-        """Go to the next item without a current line, wrapping around once."""
-        return self.next_without_line()
 
     # -- going to an item and searching ----------------------------------------------------------
 
@@ -214,10 +217,11 @@ class Session(IndexedMoving):
             return AnswerRefused(problems, missing, unusable)
         return None
 
-    def save(self, labels: dict[str, Any], status: str = "done") -> None:
+    def save(self, labels: dict[str, Any], status: str = "done") -> list[str]:
         """Save the shown item (on disk when this returns) and move to the next one.
 
-        Raises `AnswerRefused` (nothing written, no move) when `refusal` says why not.
+        Raises `AnswerRefused` (nothing written, no move) when `refusal` says why not. Returns
+        whom the line credits (`ItemQueue.save`): an annotator's own line, nobody.
         """
         item = self.item()
         refused = self.refusal(labels, status, item)
@@ -229,6 +233,7 @@ class Session(IndexedMoving):
         if new and self._done is not None:
             self._done += 1
         self.next()
+        return []
 
     def skip(self) -> None:
         """Save the shown item as skipped (with whatever labels it has) and move on."""
@@ -263,6 +268,10 @@ class Session(IndexedMoving):
             self._done = self.index.count_ids(self.store.current)
         return self._done
 
+    def remaining(self) -> int:
+        """Items indexed so far without a current line."""
+        return max(0, len(self.index) - self.done_count())
+
     def skipped_count(self) -> int:
         """Items whose current line is `skipped`, so that "done" means answered.
 
@@ -279,10 +288,16 @@ class Session(IndexedMoving):
             return min(len(skipped), self.done_count())
         return self.index.count_ids(skipped)
 
+    def stop_indexing(self, why: str) -> None:
+        """The background index failed (the file cannot be read on): the items indexed so
+        far are all there is, and the counts say so (no "indexing…" for ever)."""
+        self.index_stopped = why or "the file cannot be read on"
+
     def progress(self) -> Progress:
         total = len(self.index)
-        # A bad line stops the index: the items before it are all there is (the banner says why).
-        known = self.index.complete or self.index.error is not None
+        # A bad line or a read error stops the index: the items before it are all there is
+        # (the banner says why).
+        known = self.index.complete or self.index.error is not None or bool(self.index_stopped)
         if not known and self.index.lines_total:
             total = max(total, self.index.lines_total)
         annotated = self.done_count()
@@ -372,3 +387,10 @@ def open_session(
         session.close()
         raise
     return session
+
+
+if TYPE_CHECKING:
+    from labeltui.core.queue import ItemQueue
+
+    def _is_a_queue(session: Session) -> ItemQueue:  # mypy checks Session satisfies it
+        return session

@@ -1,24 +1,32 @@
-"""The Textual application and the factory shared by the CLI and the tests."""
+"""The Textual application, and the two factories the CLI and the tests share.
+
+There is one app class: it runs one queue (`core.queue.ItemQueue`) on one first screen.
+`make_app` builds it for `labeltui annotate` (a `Session` on the `AnnotateScreen`),
+`make_review_app` for `labeltui review` (a `Review` on the `ReviewScreen`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
-from textual.events import Key, Mount
+from textual.events import Key
 from textual.notifications import SeverityLevel
 
 from labeltui.core.display import visible
-from labeltui.core.session import Session
+from labeltui.core.queue import ItemQueue
 from labeltui.ui.screens.annotate import AnnotateScreen
 
 if TYPE_CHECKING:
     from labeltui.core.review.session import Review
+    from labeltui.core.session import Session
+    from labeltui.ui.screens.labelling import LabellingScreen
 
 
 class LabelApp(App[None]):
-    """Shows one session's annotate screen; quitting never loses a confirmed annotation."""
+    """Shows a queue's first screen; quitting never loses a confirmed answer."""
 
     CSS_PATH = "labeltui.tcss"
     TITLE = "labeltui"
@@ -30,14 +38,15 @@ class LabelApp(App[None]):
         Binding("ctrl+c", "quit", "Quit", id="quit_ctrl_c", priority=True, show=False),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, queue: ItemQueue, first_screen: Callable[[], LabellingScreen]) -> None:
         super().__init__()
-        self.session = session
+        self.queue = queue
+        self.first_screen = first_screen
 
     def on_mount(self) -> None:
-        if self.session.store.recovered:
-            self.notify(self.session.store.recovered, severity="warning", timeout=10, markup=False)
-        self.push_screen(AnnotateScreen(self.session))
+        if self.queue.store.recovered:
+            self.notify(self.queue.store.recovered, severity="warning", timeout=10)
+        self.push_screen(self.first_screen())
 
     def notify(
         self,
@@ -68,29 +77,12 @@ class LabelApp(App[None]):
 
 
 def make_app(session: Session) -> LabelApp:
-    """Build the app for a session (the CLI and the tests both call this)."""
-    return LabelApp(session)
+    """The app for `labeltui annotate` (the CLI and the tests both call this)."""
+    return LabelApp(session, lambda: AnnotateScreen(session))
 
 
-# -- review (labeltui review) ---------------------------------------------------------------------
+def make_review_app(review: Review) -> LabelApp:
+    """The app for `labeltui review` (the CLI and the tests both call this)."""
+    from labeltui.ui.screens.review import ReviewScreen
 
-
-class ReviewApp(LabelApp):
-    """The review screen over several annotators' answers, writing a gold file."""
-
-    def __init__(self, review: Review) -> None:
-        super().__init__(None)  # type: ignore[arg-type]  # no annotate session here
-        self.review = review
-
-    def on_mount(self, event: Mount) -> None:
-        event.prevent_default()  # LabelApp.on_mount would open the annotate screen
-        from labeltui.ui.screens.review import ReviewScreen
-
-        if self.review.store.recovered:
-            self.notify(self.review.store.recovered, severity="warning", timeout=10, markup=False)
-        self.push_screen(ReviewScreen(self.review))
-
-
-def make_review_app(review: Review) -> ReviewApp:
-    """Build the app for `labeltui review` (the CLI and the tests both call this)."""
-    return ReviewApp(review)
+    return LabelApp(review, lambda: ReviewScreen(review))

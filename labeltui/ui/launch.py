@@ -1,14 +1,20 @@
-"""Run the app for `labeltui annotate` and report what was saved."""
+"""Run the app for `labeltui annotate` and `labeltui review`, and report what was saved."""
 
 from __future__ import annotations
 
-import gc
 import sys
-from typing import Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
-from labeltui.core.session import Session
-from labeltui.core.store import AnnotationStore
+from labeltui.core.display import visible_line
+from labeltui.core.queue import ItemQueue
 from labeltui.errors import LabeltuiError
+from labeltui.startup import collect_from_now_on
+
+if TYPE_CHECKING:
+    from labeltui.ui.app import LabelApp
+
+Q = TypeVar("Q", bound=ItemQueue)
 
 
 def require_terminal(command: str) -> None:
@@ -24,47 +30,38 @@ def require_terminal(command: str) -> None:
         )
 
 
-class _Opened(Protocol):
-    store: AnnotationStore
-
-    def close(self) -> None: ...
-
-
-def check_terminal(command: str, opened: _Opened) -> None:
-    """`require_terminal`; without a terminal also close the session, removing its annotation
-    file if it was created just now and is empty (the refusal leaves nothing behind)."""
+def check_terminal(command: str, queue: ItemQueue) -> None:
+    """`require_terminal`; without a terminal also close the queue, removing its output file
+    if it was created just now and is empty (the refusal leaves nothing behind)."""
     try:
         require_terminal(command)
     except LabeltuiError:
-        opened.store.discard_if_unused()
-        opened.close()
+        queue.store.discard_if_unused()
+        queue.close()
         raise
 
 
-def collect_from_now_on() -> None:
-    """Turn garbage collection back on (`entry.main` turns it off for the imports), after
-    moving everything alive now into the permanent generation so collections stay cheap."""
-    gc.freeze()
-    gc.enable()
+def run_app(queue: Q, make: Callable[[Q], LabelApp], command: str, what: tuple[str, str]) -> None:
+    """Run the app `make(queue)` builds until the user quits (every save is on disk by
+    then), close the queue, and say on stderr how many lines this session saved where.
 
-
-def run_app(session: Session) -> None:
-    """Run the app until the annotator quits; every save is already on disk by then."""
-    from labeltui.ui.app import make_app
-
-    check_terminal("annotate", session)
+    `command` names the command in the no-terminal refusal; `what` is the (singular, plural)
+    of what a saved line is: `("annotation", "annotations")`.
+    """
+    check_terminal(command, queue)
     try:
-        app = make_app(session)
+        app = make(queue)
         collect_from_now_on()
         app.run()
     finally:
-        saves = session.saves
-        store = session.store
+        saves = queue.saves
+        store = queue.store
         # Nothing saved into a file this session created (an empty dataset, or quitting at
-        # once): the file is removed, so no empty annotation file is left behind.
+        # once): the file is removed, so no empty annotation or gold file is left behind.
         store.discard_if_unused()
-        session.close()
+        queue.close()
     for notice in store.notices:  # the file was deleted or replaced and written again
-        print(f"labeltui: {notice}", file=sys.stderr)
-    noun = "annotation" if saves == 1 else "annotations"
-    print(f"labeltui: {saves} {noun} saved this session to {store.path}", file=sys.stderr)
+        print(f"labeltui: {visible_line(notice)}", file=sys.stderr)
+    noun = what[0] if saves == 1 else what[1]
+    where = visible_line(str(store.path))
+    print(f"labeltui: {saves} {noun} saved this session to {where}", file=sys.stderr)

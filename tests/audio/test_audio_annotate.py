@@ -97,3 +97,45 @@ async def test_a_burst_of_keys_acts_in_the_order_typed(session):
         await pilot.pause()
         (mark,) = editor.value()
         assert mark["start"] == round(3 * small, 3)
+
+
+async def test_the_waveform_build_reports_progress_by_messages(session, monkeypatch):
+    """A long file's waveform is built in a thread, which posts `BuildProgress` (never a
+    flag the screen polls): the percentage shows while the annotator works, then the wave."""
+    import threading
+
+    from labeltui.ui.widgets import audio_editor
+
+    release = threading.Event()
+    real = audio_editor.open_envelope
+
+    def slow_open(info, progress=None, cancelled=None):
+        if progress is not None:
+            progress(0.25)
+            release.wait(10)
+        return real(info, progress, cancelled)
+
+    monkeypatch.setattr(audio_editor, "SYNC_BUILD_SAMPLES", 0)
+    monkeypatch.setattr(audio_editor, "open_envelope", slow_open)
+    received: list[float] = []
+
+    def hook(message) -> None:
+        if isinstance(message, AudioEditor.BuildProgress):
+            received.append(message.fraction)
+
+    app = make_app(session)
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+        editor = app.screen.query_one(AudioEditor)
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if received:
+                break
+        await pilot.pause()
+        assert received[0] == 0.25 and editor.building == 0.25
+        assert "building the waveform 25%…" in str(editor.render())
+        await pilot.press("c")  # keys work during the build
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert editor.env is not None and editor.building is None
+        assert "building" not in str(editor.render())

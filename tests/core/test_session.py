@@ -122,7 +122,7 @@ def test_empty_dataset_opens_an_empty_session(session):
     s = session(rows=[])
     assert s.empty
     assert s.go(3) is False and s.next() is False
-    assert s.next_unlabelled() is False and s.search("x") is False
+    assert s.next_unanswered() is False and s.search("x") is False
     assert s.progress().total == 0
 
 
@@ -147,27 +147,27 @@ def test_go_clamps_and_reports_change(session):
     assert s.go(-5) is True and s.position == 0
 
 
-def test_next_unlabelled_skips_labelled_items_and_wraps(tmp_path, session):
+def test_next_unanswered_skips_labelled_items_and_wraps(tmp_path, session):
     prewrite(tmp_path, [("t1", {}, "done"), ("t2", {}, "skipped"), ("t5", {}, "done")])
     s = session()
     assert s.position == 0
-    assert s.next_unlabelled() is True and s.item().id == "t3"
-    assert s.next_unlabelled() is True and s.item().id == "t4"
-    assert s.next_unlabelled() is True and s.item().id == "t0"  # wrapped past t5
+    assert s.next_unanswered() is True and s.item().id == "t3"
+    assert s.next_unanswered() is True and s.item().id == "t4"
+    assert s.next_unanswered() is True and s.item().id == "t0"  # wrapped past t5
 
 
-def test_next_unlabelled_when_only_the_shown_item_is_unlabelled(tmp_path, session):
+def test_next_unanswered_when_only_the_shown_item_is_unlabelled(tmp_path, session):
     prewrite(tmp_path, [(f"t{i}", {}, "done") for i in range(1, len(TEXTS))])
     s = session()
     assert s.position == 0
-    assert s.next_unlabelled() is False and s.position == 0
+    assert s.next_unanswered() is False and s.position == 0
 
 
-def test_next_unlabelled_when_all_are_labelled(tmp_path, session):
+def test_next_unanswered_when_all_are_labelled(tmp_path, session):
     prewrite(tmp_path, [(f"t{i}", {}, "done") for i in range(len(TEXTS))])
     s = session()
     s.go(2)
-    assert s.next_unlabelled() is False and s.position == 2
+    assert s.next_unanswered() is False and s.position == 2
 
 
 def test_search_is_case_insensitive_wraps_and_repeats(session):

@@ -71,8 +71,8 @@ def test_the_reviewers_own_annotations_in_the_gold_file_are_not_reviews(triage, 
     )
     review = open_review(load_review(files, load_schema(schema)), files, "lead", out)
     try:
-        assert review.reviewed(review.queue[0]) is None  # t2: lead's annotation and boss's gold
-        assert {item.id: review.reviewed(item) for item in review.queue} == {
+        assert review.status(review.queue[0]) is None  # t2: lead's annotation and boss's gold
+        assert {item.id: review.status(item) for item in review.queue} == {
             "t2": None,
             "t1": "done",
         }

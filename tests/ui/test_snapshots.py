@@ -29,7 +29,7 @@ def test_triage_screen(snap_compare, make_session, size):
 
 def test_multi_task_screen_with_selection(snap_compare, make_session):
     app = make_app(make_session(MULTI_SCHEMA))
-    keys = {label.name: label.key for label in app.session.schema.task("topics").labels}
+    keys = {label.name: label.key for label in app.queue.schema.task("topics").labels}
     assert snap_compare(app, terminal_size=(80, 24), press=[keys["login"], "h"])
 
 

@@ -9,6 +9,8 @@ rather than the same person's own annotation (FORMAT section 11), so the gold st
 `_from` lines (`review=True`), and `annotate`, `agree`, `stats` and `export` tell them apart.
 `_from` lists every annotator whose whole answer equals the saved one exactly
 (`compare.norm`); a skipped item credits nobody.
+
+`Review` is a `core.queue.ItemQueue`, as the annotate session is: the screens see only that.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labeltui.core.answer_check import value_problems
 from labeltui.core.display import visible
@@ -80,7 +82,7 @@ class Review(Moving):
             audio = None
         return Item(self.position, item.id, item.data, text=text, audio=audio)
 
-    def reviewed(self, item: ReviewItem | None = None) -> str | None:
+    def status(self, item: ReviewItem | None = None) -> str | None:
         """The gold line's status for the item (`done`, `skipped`), or None."""
         record = self.store.current.get((item or self.item()).id)
         return None if record is None else record.status
@@ -121,10 +123,6 @@ class Review(Moving):
     def item_id(self, position: int) -> str:
         return self.queue[position].id
 
-    def next_unreviewed(self) -> bool:
-        """Go to the next queue item without a gold line (after this one, then wrapping)."""
-        return self.next_without_line()
-
     def resume(self) -> int:
         """Start at the first queue item without a gold line (the last item when none)."""
         for i, item in enumerate(self.queue):
@@ -139,7 +137,7 @@ class Review(Moving):
     # -- saving --------------------------------------------------------------------------------
 
     def save(self, labels: dict[str, Any], status: str = "done") -> list[str]:
-        """Write the gold line (on disk when this returns), go to the next unreviewed item.
+        """Write the gold line (on disk when this returns), go to the next unanswered item.
 
         Returns `_from`, which every gold line carries: `[]` when nobody gave this answer, and
         for a skip (a skipped item has no gold answer to credit anyone for).
@@ -151,7 +149,7 @@ class Review(Moving):
             item.data, item.id, labels, status=status, ms=elapsed, extra={"_from": sources}
         )
         self.saves += 1
-        self.next_unreviewed()
+        self.next_unanswered()
         return sources
 
     def undo(self) -> bool:
@@ -170,6 +168,13 @@ class Review(Moving):
     def close(self) -> None:
         self.store.close()
         self.loaded.close()
+
+
+if TYPE_CHECKING:
+    from labeltui.core.queue import ItemQueue
+
+    def _is_a_queue(review: Review) -> ItemQueue:  # mypy checks Review satisfies it
+        return review
 
 
 def check_answers(loaded: Loaded) -> None:

@@ -7,16 +7,20 @@ help) is in `labelling.LabellingScreen`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Key
+from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from labeltui.core.dataset import DatasetIndex
 from labeltui.core.display import visible_line
+from labeltui.core.items import Item
 from labeltui.core.schema import Task
 from labeltui.core.session import Session
 from labeltui.ui.screens.labelling import (
@@ -37,7 +41,7 @@ class AnnotateScreen(LabellingScreen):
 
     BINDINGS = labelling_bindings(
         "",
-        ("next_unlabelled", "Next unlabelled"),
+        "Next unlabelled",
         after_undo=[
             Binding("ctrl+g", "goto", "Go to item", id="goto", show=False),
             Binding("slash", "search", "Search", id="search"),
@@ -45,20 +49,29 @@ class AnnotateScreen(LabellingScreen):
         ],
     )
 
-    @property
-    def navigator(self) -> Session:
-        return self.session
+    @dataclass
+    class IndexProgress(Message, bubble=False):
+        """The background index read further (posted from its thread, toolong's
+        `ScanProgress`): a newer one replaces one not handled yet. `done`: the scan ended
+        (the end of the file, or a bad line: `DatasetIndex.error`)."""
+
+        indexed: int
+        done: bool = False
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, AnnotateScreen.IndexProgress)
 
     def __init__(self, session: Session) -> None:
-        super().__init__(session.schema)
+        super().__init__(session)
         self.session = session
-        self.header = Static(id="header", markup=False)
+        self.banner = Static(id="banner", markup=False)
+        """One line on what stopped the background index (hidden until something does)."""
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield self.header
-        yield Static(id="banner", markup=False)
+        yield from self.compose_header()
+        yield self.banner
         yield from self.compose_text()
         yield from self.compose_editors(self.editor_title)
 
@@ -72,75 +85,100 @@ class AnnotateScreen(LabellingScreen):
         # Index the rest once the first screen is painted: a scanning thread would compete
         # with the first paint for the interpreter.
         self.call_after_refresh(self.index_rest)
-        self.set_interval(1.0, self.refresh_status)
+        self.set_interval(1.0, self.refresh_status)  # the rate and the time left
 
     # -- the background index ----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def index_rest(self) -> None:
-        """Count lines, then index the rest of the dataset while the annotator works."""
+        """Count lines, then index the rest of the dataset while the annotator works.
+
+        Progress reaches the screen as `IndexProgress` messages; an exception (an `OSError`
+        reading the file) ends the worker in error, which the app's one handler turns into
+        `background_failed`.
+        """
         worker = get_current_worker()
         index = self.session.index
         index.count_lines()
-        self.app.call_from_thread(self.refresh_status)
+        self.post_message(self.IndexProgress(len(index)))
 
         def progress(_: DatasetIndex) -> None:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.refresh_status)
+                self.post_message(self.IndexProgress(len(index)))
 
         index.scan(progress=progress, cancelled=lambda: worker.is_cancelled)
-        if worker.is_cancelled:
-            return
+        if not worker.is_cancelled:
+            self.post_message(self.IndexProgress(len(index), done=True))
+
+    @on(IndexProgress)
+    def index_progress(self, message: IndexProgress) -> None:
+        self.refresh_status()
+        if message.done:
+            self.index_done()
+
+    def index_done(self) -> None:
+        """The scan reached the end of the file or a bad line: say what it left out."""
+        index = self.session.index
         name = visible_line(index.path.name)
         if index.error is not None:
-            self.app.call_from_thread(self.show_index_error)
+            self.show_banner(str(index.error))
         elif index.duplicates:
             n = index.duplicates
             message = f"{name}: dropped {n} line{'s' * (n != 1)} with a duplicate id"
-            self.app.call_from_thread(
-                self.notify, message + " (the first one wins).", timeout=6, markup=False
-            )
+            self.notify(message + " (the first one wins).", timeout=6, markup=False)
         if index.incomplete_line:
             message = (
                 f"{name}:{index.incomplete_line}: incomplete last line left out "
                 "(a save in progress or a crash)"
             )
-            self.app.call_from_thread(self.notify, message, timeout=8, markup=False)
+            self.notify(message, timeout=8, markup=False)
 
-    def show_index_error(self) -> None:
-        error = self.session.index.error
-        banner = self.query_one("#banner", Static)
-        banner.update(
+    def background_failed(self, group: str, error: str) -> bool:
+        """The index thread failed (the file cannot be read on): the items indexed so far
+        stay, the count becomes exact, and one line says why the rest is missing."""
+        if group != "index":
+            return False
+        self.session.stop_indexing(error)
+        name = visible_line(self.session.index.path.name)
+        self.show_banner(f"{name}: {error}", "the items read before it are all there is")
+        return True
+
+    def show_banner(
+        self, error: str, what: str = "items from that line on are not available"
+    ) -> None:
+        self.banner.update(
             Text(
-                f"{visible_line(str(error))} — items from that line on are not available; "
-                "fix the file and reopen (saved work is safe)",
+                f"{visible_line(error)} — {what}; fix the file and reopen (saved work is safe)",
                 style="bold",
             )
         )
-        banner.add_class("shown")
+        self.banner.add_class("shown")
         self.refresh_status()
 
     # -- showing ----------------------------------------------------------------------------
 
-    def show_item(self) -> None:
-        """Show the session's current item in every widget."""
-        session = self.session
-        if session.empty:
-            self.header.update("The dataset has no items.")
-            return
-        item = session.item()
+    def item_body(self, item: Item) -> tuple[str, bool]:
+        """The text, else every field; audio items without a text field show none (the meta
+        line lists the fields already)."""
         body = item.text if item.text is not None else _fields_text(item.data)
-        prefilled = ""
-        if session.status(item) is None:
-            tasks = {task.name for task in self.schema.tasks}
-            ours = {k: v for k, v in item.prefilled.items() if k in tasks or k == "_scores"}
-            prefilled = _prefilled_text(ours, item.data.get("_scores"))
-        # Audio items without a text field: the meta line already lists the fields.
-        text_shown = not (self.audio and item.text is None)
-        self.show_fields(item, session.values(item), body, text_shown, prefilled)
+        return body, not (self.audio and item.text is None)
+
+    def meta_prefix(self, item: Item) -> str:
+        """The input's pre-annotations, while the item has no line of the annotator's."""
+        if self.session.status(item) is not None:
+            return ""
+        tasks = {task.name for task in self.schema.tasks}
+        ours = {k: v for k, v in item.prefilled.items() if k in tasks or k == "_scores"}
+        return _prefilled_text(ours, item.data.get("_scores"))
+
+    def item_shown(self) -> None:
         self.refresh_status()
 
+    def show_empty(self) -> None:
+        self.heading = "The dataset has no items."
+
     def refresh_status(self) -> None:
+        """Set `heading` and `status` (the header and the status line follow)."""
         session = self.session
         if session.empty:
             return
@@ -152,9 +190,9 @@ class AnnotateScreen(LabellingScreen):
         header.append(f"  ·  item {one_line(item.id)}")
         state = session.status(item)
         header.append(f"  ·  {state or 'new'}", style="bold" if state else "")
-        self.header.update(header)
+        self.heading = header
         width = self.size.width or self.app.size.width  # before mounting: the terminal's
-        self.status_line.update(status_text(progress, session.store.annotator, width - 2))
+        self.status = status_text(progress, session.store.annotator, width - 2)
 
     def value_source(self) -> str:
         """A flagged value is the input's pre-annotation, or the annotator's own saved line."""
@@ -176,21 +214,15 @@ class AnnotateScreen(LabellingScreen):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def save_labels(self, status: str) -> None:
-        self.session.save(self.labels(), status=status)
-
-    def saved(self, status: str, result: None, moved: bool) -> None:
+    def saved(self, status: str, sources: list[str], moved: bool) -> None:
         if not moved and self.session.index.complete:
-            left = len(self.session.index) - self.session.progress().annotated
+            left = self.session.remaining()
             have = "item has" if left == 1 else "items have"
             hint = f"{left} {have} no annotation yet (ctrl+u finds them)." if left > 0 else ""
             self.notify(f"Saved the last item. {hint}".strip(), timeout=5, markup=False)
 
-    def action_next_unlabelled(self) -> None:
-        if self.session.next_unlabelled():
-            self.show_item()
-        else:
-            self.notify("Every item has an annotation.", timeout=3, markup=False)
+    def all_answered(self) -> str:
+        return "Every item has an annotation."
 
     def action_goto(self) -> None:
         """Ask for an item number or id (`Session.locate` has the rule) and go there.
@@ -198,7 +230,6 @@ class AnnotateScreen(LabellingScreen):
         An item the background index has not reached yet is looked for in a thread: the
         look-up may wait for the index's scan, and the screen must not.
         """
-        from labeltui.core.display import visible_line
         from labeltui.errors import LabeltuiError
 
         session = self.session
@@ -259,7 +290,6 @@ class AnnotateScreen(LabellingScreen):
         Each item looked at is decoded, so a search over more than a few thousand items, or
         over a file the index is still reading, runs in a thread.
         """
-        from labeltui.core.display import visible_line
         from labeltui.errors import LabeltuiError
 
         session = self.session
@@ -291,9 +321,6 @@ class AnnotateScreen(LabellingScreen):
             return
         self.notify("Searching…", timeout=2, markup=False)
         self.run_worker(look, thread=True, group="search", exclusive=True, exit_on_error=False)
-
-    def item_keys(self) -> tuple[str, list[tuple[str, str]]]:
-        return "Items", self.binding_keys()
 
 
 def _prefilled_text(labels: dict, top_scores: object) -> str:

@@ -98,8 +98,8 @@ class HelpScreen(ModalScreen[None]):
         ),
         Binding("pageup", "scroll_page(-1)", "Scroll", id="help.pageup", group=_SCROLL),
         Binding("pagedown", "scroll_page(1)", "Scroll", id="help.pagedown", group=_SCROLL),
-        Binding("home", "scroll_end(0)", "Top", id="help.home", show=False),
-        Binding("end", "scroll_end(1)", "Bottom", id="help.end", show=False),
+        Binding("home", "scroll_to_edge(0)", "Top", id="help.home", show=False),
+        Binding("end", "scroll_to_edge(1)", "Bottom", id="help.end", show=False),
         Binding("g", "guidelines", "Guidelines", id="help.guidelines"),
     ]
 
@@ -168,7 +168,7 @@ class HelpScreen(ModalScreen[None]):
         else:
             self.scroller.scroll_page_down(animate=False)
 
-    def action_scroll_end(self, end: int) -> None:
+    def action_scroll_to_edge(self, end: int) -> None:
         if end:
             self.scroller.scroll_end(animate=False)
         else:

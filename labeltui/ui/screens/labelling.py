@@ -1,10 +1,14 @@
 """What the annotate and review screens share: bindings, layout, editors, moving, saving, help.
 
-A subclass names the core object that moves between items and undoes saves as `navigator` (a
-`Session` or a `Review`), and defines `show_item`, `save_labels`, `saved` and `item_keys`.
-Label keys are printable characters no widget consumed: the app hands them to `label_key`
-once the keys typed before them have acted, and they go to the focused editor when its task
-has the key, else to the first editor whose task has it.
+The screen works through one core interface, `core.queue.ItemQueue` (`queue`: the annotate
+`Session` or the `Review`): it moves, saves, skips and undoes through it alone. A subclass adds
+what only it shows (`item_body`, `item_shown`, what it says once a line is `saved`, its own
+keys). State reaches the one-line widgets by reactives: the screen sets `heading` and
+`status`, and the header and status line are bound to them (`data_bind`).
+
+Label keys are printable characters no widget consumed: the app hands them to `label_key` once
+the keys typed before them have acted, and they go to the focused editor when its task has the
+key, else to the first editor whose task has it.
 
 What the editors hold is checked (`core.answer_check`, through `TaskEditor.problems`): a
 pre-filled value no task can hold is flagged on the problem line above the status line, and a
@@ -16,26 +20,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Protocol
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
-from labeltui.core.display import visible
+from labeltui.core.display import visible, visible_line
 from labeltui.core.items import Item
-from labeltui.core.schema import RESERVED_KEYS, Schema, Task
+from labeltui.core.queue import ItemQueue
+from labeltui.core.schema import RESERVED_KEYS, Task
 from labeltui.core.session import AnswerRefused
-from labeltui.core.store import AnnotationStore
 from labeltui.errors import LabeltuiError
 from labeltui.ui.screens.help import HelpScreen, key_label
 from labeltui.ui.widgets.key_bar import KeyBar
+from labeltui.ui.widgets.status_bar import Line
 from labeltui.ui.widgets.task_editor import TaskEditor
 
 QUIT_KEY = ("^q", "Quit (every save is already on disk)")
@@ -50,35 +57,23 @@ META_VALUE_CHARS = 500
 at the screen's edge anyway)."""
 
 
-class Navigator(Protocol):
-    position: int
-    store: AnnotationStore
-
-    @property
-    def empty(self) -> bool: ...
-    def next(self) -> bool: ...
-    def previous(self) -> bool: ...
-    def undo(self) -> bool: ...
-
-
 def labelling_bindings(
     prefix: str,
-    unseen: tuple[str, str],
+    unseen: str,
     after_save: list[Binding] | None = None,
     after_undo: list[Binding] | None = None,
-) -> list[Binding]:
+) -> list[BindingType]:
     """The keys both screens have, in footer order; binding ids start with `prefix`.
 
-    `unseen` is ctrl+u's (action, description): the next item without an answer.
+    `unseen` is ctrl+u's description: it goes to the next item without an answer.
     """
-    action, description = unseen
     return [
         Binding("question_mark,f1", "help", "Help", id=f"{prefix}help", key_display="?"),
         Binding("enter", "save", "Save+next", id=f"{prefix}save"),
         *(after_save or []),
         Binding("pagedown", "next", "Next", id=f"{prefix}next"),
         Binding("pageup", "previous", "Prev", id=f"{prefix}previous", show=False),
-        Binding("ctrl+u", action, description, id=f"{prefix}{action}", show=False),
+        Binding("ctrl+u", "next_unanswered", unseen, id=f"{prefix}next_unanswered", show=False),
         Binding("ctrl+k", "skip", "Skip", id=f"{prefix}skip"),
         Binding("ctrl+z", "undo", "Undo", id=f"{prefix}undo"),
         *(after_undo or []),
@@ -115,24 +110,32 @@ def editor_for(task: Task) -> TaskEditor:
 
 
 class LabellingScreen(Screen[None]):
-    """A screen with one editor per task over items that a navigator moves between."""
+    """A screen with one editor per task over the items of a queue (`core.queue.ItemQueue`)."""
 
     SHOWS_UNMOUNTED = False
     """`show_item` works before the screen's widgets are mounted (`mount_composed_widgets`)."""
 
-    def __init__(self, schema: Schema) -> None:
+    heading: reactive[RenderableType] = reactive(Text, init=False, always_update=True)
+    """The header line's content (the header is bound to it)."""
+    status: reactive[RenderableType] = reactive(Text, init=False, always_update=True)
+    """The status line's content (the status line is bound to it). Both repaint on every
+    set, equal or not, as `Static.update` does."""
+
+    def __init__(self, queue: ItemQueue) -> None:
         super().__init__()
-        self.schema = schema
+        self.queue = queue
+        self.schema = schema = queue.schema
         self.editors: list[TaskEditor] = [editor_for(task) for task in schema.tasks]
         for editor in self.editors:
             editor.schema = schema
         self.text_in_editor = any(task.kind == "spans" for task in schema.tasks)
         """A spans task draws the text itself, in its editor."""
         self.audio = any(task.kind == "audio_marks" for task in schema.tasks)
+        self.header = Line(id="header")
         self.item_scroll = VerticalScroll(id="item-scroll", classes="short" if self.audio else "")
         self.item_text = Static(id="item-text", markup=False)
         self.meta = Static(id="meta", markup=False)
-        self.status_line = Static(id="status", markup=False)
+        self.status_line = Line(id="status")
         self.problem_line = Static(id="answer-problems", markup=False)
         """What is wrong with the answer on screen (hidden when nothing is)."""
         self.problem_line.display = False
@@ -143,29 +146,59 @@ class LabellingScreen(Screen[None]):
         self._shown = False
         """The first item is on the widgets already (`mount_composed_widgets`)."""
 
-    @property
-    def navigator(self) -> Navigator:
-        raise NotImplementedError
+    def item_body(self, item: Item) -> tuple[str, bool]:
+        """(the text shown above the editors, whether to show it at all) for `item`."""
+        return item.text or "", item.text is not None
 
-    def show_item(self) -> None:
-        raise NotImplementedError
+    def meta_prefix(self, item: Item) -> str:
+        """What the meta line says before the item's other fields."""
+        return ""
 
-    def save_labels(self, status: str) -> Any:
-        """Save the editors' labels with `status` (a LabeltuiError: nothing was saved)."""
-        raise NotImplementedError
+    def item_shown(self) -> None:
+        """What a screen does once an item is on the editors (its header, status, panels)."""
 
-    def saved(self, status: str, result: Any, moved: bool) -> None:
-        """After a save and the next item shown: `result` is `save_labels`'s."""
-        raise NotImplementedError
+    def show_empty(self) -> None:
+        """What a screen shows when the queue has no item."""
+
+    def saved(self, status: str, sources: list[str], moved: bool) -> None:
+        """What a screen says once a line is saved and the next item shows: `sources` is
+        whom the line credits (`ItemQueue.save`); `moved`, whether another item shows."""
 
     def item_keys(self) -> tuple[str, list[tuple[str, str]]]:
         """The help screen's first group: its title and (key, what it does) rows."""
-        raise NotImplementedError
+        return "Items", self.binding_keys()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where a failed background job of the screen ends up (each runs with
+        `exit_on_error=False`): the index thread, a look-up, a search. (A waveform build is
+        the audio editor's, which shows its error on the item.)
+
+        The error becomes one line: the screen may say it its own way and keep what it has
+        (`background_failed`: the index keeps the items it read), else a notification says
+        it. The app goes on either way; nothing saved is lost, nothing waits for ever.
+        """
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        line = visible_line(str(error) or type(error).__name__)
+        group = event.worker.group
+        if not self.background_failed(group, line):
+            what = f"{group} failed" if group else "a background job failed"
+            self.notify(f"{what}: {line}", severity="error", timeout=15, markup=False)
+
+    def background_failed(self, group: str, error: str) -> bool:
+        """A job of `group` failed with `error` (one line): True when the screen said so
+        itself; False, and a notification says it."""
+        return False
 
     def labels(self) -> dict:
         return {editor.task.name: editor.value() for editor in self.editors}
 
     # -- layout ------------------------------------------------------------------------------
+
+    def compose_header(self) -> ComposeResult:
+        """The header line, fed by `heading`."""
+        yield self.header.data_bind(line=LabellingScreen.heading)
 
     def compose_text(self) -> ComposeResult:
         """The item's text (unless an editor draws it) and its other fields on one line."""
@@ -184,7 +217,7 @@ class LabellingScreen(Screen[None]):
                     yield Static(Text(visible(heading)), classes="editor-title")
                 yield editor
         yield self.problem_line
-        yield self.status_line
+        yield self.status_line.data_bind(line=LabellingScreen.status)
         yield KeyBar(id="keys")
 
     async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
@@ -194,12 +227,36 @@ class LabellingScreen(Screen[None]):
         widgets, about 10 ms, measured with benchmarks/open_large.py)."""
         if self.SHOWS_UNMOUNTED and all(editor.LOADS_UNMOUNTED for editor in self.editors):
             self.show_item()
+            self.first_lines()
             self._shown = True
         await super().mount_composed_widgets(widgets)
+
+    def first_lines(self) -> None:
+        """Give the header and the status line the first item's content now.
+
+        `data_bind` connects a widget to the screen's reactive only once the widget is
+        mounted (`call_later`), after the first layout: without this, the first layout would
+        lack the header and the status line.
+        """
+        self.header.line = self.heading
+        self.status_line.line = self.status
+
+    def repaint(self) -> None:
+        """Draw the whole screen again after the first frame.
+
+        Textual drops the frame it paints while the screen mounts (inside a batch update);
+        the next frames draw only what changed since, so widgets given their content before
+        (the header, the status line, the review's answers) would stay blank until the next
+        full layout (measured in tmux: up to half a second on a loaded machine).
+        """
+        for widget in self.walk_children(Widget):
+            widget.refresh()
 
     def on_mount(self) -> None:
         if not self._shown:
             self.show_item()
+            self.first_lines()
+        self.call_after_refresh(self.repaint)
         if self.editors:
             if self._shown:  # after the first frame: focusing now would hold the editor back
                 self.call_after_refresh(self.editors[0].focus)  # from it (a frame later)
@@ -211,6 +268,17 @@ class LabellingScreen(Screen[None]):
         """What a screen does once the first item shows."""
 
     # -- showing -----------------------------------------------------------------------------
+
+    def show_item(self) -> None:
+        """Show the queue's current item in every widget."""
+        queue = self.queue
+        if queue.empty:
+            self.show_empty()
+            return
+        item = queue.editor_item()
+        body, text_shown = self.item_body(item)
+        self.show_fields(item, queue.values(), body, text_shown, self.meta_prefix(item))
+        self.item_shown()
 
     def show_fields(
         self, item: Item, values: dict, body: str, text_shown: bool, meta_prefix: str = ""
@@ -298,12 +366,12 @@ class LabellingScreen(Screen[None]):
         self._save("skipped")
 
     def _save(self, status: str) -> None:
-        navigator = self.navigator
-        if navigator.empty:
+        queue = self.queue
+        if queue.empty:
             return
-        before = navigator.position
+        before = queue.position
         try:
-            result = self.save_labels(status)
+            sources = queue.save(self.labels(), status=status)
         except AnswerRefused as exc:  # nothing was saved: say what to do (on the problem
             self.refused = refusal_text(exc, flagged=bool(self.answer_problems()))  # line)
             self.refresh_problems()
@@ -314,23 +382,33 @@ class LabellingScreen(Screen[None]):
             self.notify(str(exc), severity="error", timeout=15, markup=False)
             return
         self.show_item()
-        self.saved(status, result, moved=navigator.position != before)
+        self.saved(status, sources, moved=queue.position != before)
         self.show_store_notice()
 
     def show_store_notice(self) -> None:
         """Say so when the annotation file was deleted or replaced and written anew (the
         store's notice): the annotator must know where their answers are now."""
-        notice = self.navigator.store.take_notice()
+        notice = self.queue.store.take_notice()
         if notice:
             self.notify(notice, severity="warning", timeout=15, markup=False)
 
     def action_next(self) -> None:
-        if self.navigator.next():
+        if self.queue.next():
             self.show_item()
 
     def action_previous(self) -> None:
-        if self.navigator.previous():
+        if self.queue.previous():
             self.show_item()
+
+    def action_next_unanswered(self) -> None:
+        if self.queue.next_unanswered():
+            self.show_item()
+        else:
+            self.notify(self.all_answered(), timeout=3, markup=False)
+
+    def all_answered(self) -> str:
+        """What ctrl+u says when every item has a line."""
+        return "Every item has an answer."
 
     def action_undo(self) -> None:
         """Undo the focused editor's last edit; with none left, the last save."""
@@ -338,7 +416,7 @@ class LabellingScreen(Screen[None]):
         if isinstance(focused, TaskEditor) and focused.undo():
             return
         try:
-            undone = self.navigator.undo()
+            undone = self.queue.undo()
         except LabeltuiError as exc:  # the file could not be written anew: nothing undone
             self.show_store_notice()
             self.notify(str(exc), severity="error", timeout=15, markup=False)
@@ -461,7 +539,8 @@ def meta_text(data: dict, text_field: str, audio_field: str) -> str:
 
     Numbers and true/false come first: a `score` or `duration` is short and is what an annotator
     weighs, and the line is cut at the screen's edge, so long text fields go last."""
-    short, rest = [], []
+    short: list[str] = []
+    rest: list[str] = []
     for key, value in data.items():
         if key in (text_field, "labels") or key.startswith("_"):
             continue

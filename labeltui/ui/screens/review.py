@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Key
-from textual.widgets import Static
 
 from labeltui.core.display import visible
 from labeltui.core.review.session import Review
@@ -64,7 +63,7 @@ class ReviewScreen(LabellingScreen):
 
     BINDINGS = labelling_bindings(
         "review.",
-        ("next_unreviewed", "Next unreviewed"),
+        "Next unreviewed",
         after_save=[
             *_ACCEPT,
             Binding(
@@ -78,12 +77,8 @@ class ReviewScreen(LabellingScreen):
         ],
     )
 
-    @property
-    def navigator(self) -> Review:
-        return self.review
-
     def __init__(self, review: Review) -> None:
-        super().__init__(review.schema)
+        super().__init__(review)
         self.review = review
         self.pending_accept = False
         """`ctrl+a` was pressed: the next key is an annotator's number."""
@@ -96,7 +91,7 @@ class ReviewScreen(LabellingScreen):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="header", markup=False)
+        yield from self.compose_header()
         yield from self.compose_text()
         with VerticalScroll(id="review-scroll") as answers:
             answers.border_title = "answers: alt+N or ctrl+a N takes one · ≠ differs"
@@ -116,12 +111,10 @@ class ReviewScreen(LabellingScreen):
 
     def show_item(self) -> None:
         """Show the current item: text, every annotator's answer, and the gold editors."""
-        review = self.review
-        item = review.item()
-        shown = review.editor_item(item)
-        body = shown.text if shown.text is not None else ""
         self.taken = None
-        self.show_fields(shown, review.values(item), body, shown.text is not None)
+        super().show_item()
+
+    def item_shown(self) -> None:
         self.query_one("#review-scroll", VerticalScroll).scroll_home(animate=False)
         self.refresh_answers()
 
@@ -135,7 +128,7 @@ class ReviewScreen(LabellingScreen):
         item = review.item()
         left = review.remaining()
         queued = len(review.queue)
-        state = review.reviewed(item) or "new"
+        state = review.status(item) or "new"
         title = visible(self.schema.title or "labeltui")
         item_id = visible(item.id)
 
@@ -165,7 +158,7 @@ class ReviewScreen(LabellingScreen):
                 ],
             )
 
-        self.query_one("#header", Static).update(Fitted(header))
+        self.heading = Fitted(header)
         position = Text(f"{review.position + 1}/{queued}", style="bold")
         if self.pending_accept:
             count = min(9, len(review.annotators))
@@ -187,7 +180,7 @@ class ReviewScreen(LabellingScreen):
                 ],
             )
 
-        self.status_line.update(Fitted(status))
+        self.status = Fitted(status)
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -253,9 +246,6 @@ class ReviewScreen(LabellingScreen):
         self.pending_accept = True
         self.refresh_status()
 
-    def save_labels(self, status: str) -> list[str]:
-        return self.review.save(self.labels(), status=status)
-
     def saved(self, status: str, sources: list[str], moved: bool) -> None:
         if status == "done":
             message = f"Saved; _from: {from_text(sources)}."
@@ -265,11 +255,8 @@ class ReviewScreen(LabellingScreen):
             message += " Every item in the queue is reviewed (ctrl+q quits)."
         self.notify(message, timeout=3)
 
-    def action_next_unreviewed(self) -> None:
-        if self.review.next_unreviewed():
-            self.show_item()
-        else:
-            self.notify("Every item in the queue is reviewed.", timeout=3)
+    def all_answered(self) -> str:
+        return "Every item in the queue is reviewed."
 
     def item_keys(self) -> tuple[str, list[tuple[str, str]]]:
         count = len(self.review.annotators)

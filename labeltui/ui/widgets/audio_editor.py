@@ -14,14 +14,17 @@ screen, which saves, calls `undo()`, or calls `press_label()`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
 from rich.color import Color, ColorParseError
 from rich.console import RenderableType
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
 from textual.events import Click, Resize
+from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from labeltui.core.answer_check import value_problems
@@ -90,6 +93,17 @@ def shared_player() -> Player:
 class AudioEditor(TaskEditor):
     """Waveform, ruler, cursor and marks of one `audio_marks` task."""
 
+    @dataclass
+    class BuildProgress(Message, bubble=False):
+        """The background waveform build of `info` got further (posted from its thread, at
+        most once a percent; a newer one replaces one not handled yet)."""
+
+        info: AudioInfo
+        fraction: float
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, AudioEditor.BuildProgress)
+
     DEFAULT_CSS = """
     AudioEditor {
         height: 1fr;
@@ -149,7 +163,8 @@ class AudioEditor(TaskEditor):
         self.view = View(0.0, 1.0)
         self.message = ""
         self.building: float | None = None
-        """Envelope build progress (0..1) while a background build runs."""
+        """Envelope build progress (0..1) while a background build runs (set on the UI
+        thread, from `BuildProgress`)."""
         self._columns: tuple[tuple, Columns] | None = None
         self._follow_timer: Any = None
         self._build_worker: Worker | None = None
@@ -226,23 +241,28 @@ class AudioEditor(TaskEditor):
 
         def work() -> Envelope:
             worker = get_current_worker()
+            posted = [0]  # the last percent posted
 
             def progress(fraction: float) -> None:
-                self.building = fraction
+                percent = int(fraction * 100)
+                if percent != posted[0] and not worker.is_cancelled:
+                    posted[0] = percent
+                    self.post_message(self.BuildProgress(info, fraction))
 
             return open_envelope(info, progress, lambda: worker.is_cancelled)
 
         self._build_worker = self.run_worker(
             work, group="envelope", exclusive=True, thread=True, exit_on_error=False
         )
-        self.set_timer(0.2, self._tick_build)
 
-    def _tick_build(self) -> None:
-        if self.building is not None:
+    @on(BuildProgress)
+    def build_progress(self, message: BuildProgress) -> None:
+        if message.info == self.info and self.building is not None:
+            self.building = message.fraction
             self.refresh()
-            self.set_timer(0.2, self._tick_build)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The waveform build ended: its envelope, or its error shown on the item."""
         if event.worker is not self._build_worker or self.info is None:
             return  # a build for an item that is no longer shown
         if event.state == WorkerState.SUCCESS:

@@ -52,8 +52,8 @@ def key_entries(
         if action in by_action:
             by_action = {action: by_action.pop(action), **by_action}
     entries: list[Entry] = []
-    for group, members in groupby(by_action.values(), lambda pair: pair[0].group):
-        members = list(members)
+    for group, grouped in groupby(by_action.values(), lambda pair: pair[0].group):
+        members = list(grouped)
         if group is not None and len(members) > 1:
             keys = ("" if group.compact else " ").join(key_display(b) for b, _ in members)
             enabled = any(e for _, e in members)

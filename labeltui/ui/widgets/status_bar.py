@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
 
 from labeltui.core.display import visible
 from labeltui.core.session import Progress
@@ -113,3 +115,19 @@ def first_fitting(width: int, candidates: Iterable[Text]) -> Text:
             return last
     last.no_wrap, last.overflow = True, "ellipsis"
     return last
+
+
+class Line(Static):
+    """A one-line widget (the header, the status line) whose content is the reactive `line`.
+
+    A screen binds it to a reactive of its own (`data_bind(line=Screen.status)`) and sets
+    that: the widget follows, and the screen never queries it.
+    """
+
+    line: reactive[RenderableType] = reactive(Text, init=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(markup=False, id=id)
+
+    def watch_line(self, line: RenderableType) -> None:
+        self.update(line)
