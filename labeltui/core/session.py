@@ -337,8 +337,12 @@ def open_session(
     """
     from labeltui.core.fit import check_head
     from labeltui.core.store import check_output_path
+    from labeltui.core.taxonomy import not_in_app_yet
 
     schema = load_schema(schema_path)
+    refusal = not_in_app_yet(schema.tasks)
+    if refusal is not None:
+        raise LabeltuiError(refusal, schema.path)
     if not annotator or any(c in annotator for c in "/\\\0") or annotator.strip() != annotator:
         raise LabeltuiError(
             f"annotator name {annotator!r} must be non-empty, without slashes or outer spaces"

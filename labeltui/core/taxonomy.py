@@ -246,3 +246,18 @@ def _link(nodes: list[Draft], parents: list[str | None], path: Path, where: str)
         else:
             nodes[up].children.append(node)
     return roots
+
+
+def not_in_app_yet(tasks: Iterable[Any]) -> str | None:
+    """Why `annotate` and `review` cannot open these tasks yet, or None.
+
+    Nested labels need keys per level and the picker on screen; until the app has them, a key
+    shown beside a child label would pick a top-level one, so such a schema is refused rather
+    than let a key save what the annotator did not mean."""
+    for task in tasks:
+        if getattr(task, "nested", False):
+            return (
+                f"task {task.name!r} has nested labels, which `annotate` and `review` do not "
+                "show yet (`validate` and `agree` take them); flatten the labels for now"
+            )
+    return None

@@ -222,3 +222,25 @@ def test_an_inner_label_is_no_answer_of_a_leaf_only_task():
         "(leaf_only)"
     ]
     assert value_problems(parse_schema(INLINE).tasks[0], ["science"]) == []
+
+
+@pytest.mark.parametrize("command", ["annotate", "review"])
+def test_annotate_and_review_refuse_nested_labels_until_the_app_shows_them(tmp_path, command):
+    """A key beside a child label would pick a top-level one: refused, one line, no file."""
+    import subprocess
+    import sys
+
+    schema = tmp_path / "s.yaml"
+    schema.write_text(INLINE)
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"id": "1", "text": "x"}\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "labeltui", command, str(data), "--schema", str(schema), "-a", "ann"],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"labeltui: {schema}: task 'topic' has nested labels, which `annotate` and `review` do "
+        "not show yet (`validate` and `agree` take them); flatten the labels for now"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl", "s.yaml"]
