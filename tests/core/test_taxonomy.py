@@ -235,7 +235,8 @@ def test_annotate_and_review_refuse_nested_labels_until_the_app_shows_them(tmp_p
     data = tmp_path / "d.jsonl"
     data.write_text('{"id": "1", "text": "x"}\n')
     done = subprocess.run(
-        [sys.executable, "-m", "labeltui", command, str(data), "--schema", str(schema), "-a", "ann"],
+        [sys.executable, "-m", "labeltui", command, str(data), "--schema", str(schema),
+         "-a", "ann"],
         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     assert done.returncode == 2
