@@ -18,7 +18,11 @@ CASES = {
     "agree.py": (["--items", "3000", "--runs", "1"], "agree"),
     "open_large.py": (["--lines", "3000", "--runs", "1"], "ratio"),
     "stats.py": (["--items", "3000", "--runs", "1"], "stats / agree"),
+    "review_big.py": (["--items", "3000"], "load_review + open_review"),
     "huge_line.py": (["--mb", "2", "--timeout", "60"], "first screen"),
+    "team_load.py": (["--lines", "20000", "--items", "500"], "claims/s"),
+    "suggest.py": (["--lines", "3000"], "suggest ("),
+    "taxonomy.py": (["--labels", "2000"], "per keystroke"),
 }
 NEEDS_TMUX = {"open_large.py", "huge_line.py"}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
+from cli_driver import run
 from test_tmux_annotate import TRIAGE, lines, tickets, write
 from tmux_driver import LABELTUI, needs_tmux
 
@@ -21,18 +21,6 @@ pytestmark = [
 ]
 
 ANNOTATE = ["annotate", "data.jsonl", "-s", "schema.yaml", "-a", "ann"]
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The command as a user runs it from a script: no terminal on stdin."""
-    return subprocess.run(
-        [str(LABELTUI), *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def one_line_error(done: subprocess.CompletedProcess[str], exit_code: int) -> str:

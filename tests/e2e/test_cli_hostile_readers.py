@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_driver import run
 from tmux_driver import LABELTUI
 
 pytestmark = [
@@ -32,19 +33,6 @@ tasks:
 """
 LABELS = ["billing", "bug", "account"]
 REVIEW_OPTIONS = ["-s", "schema.yaml", "--out", "gold.jsonl"]
-
-
-def run(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """The command as a script runs it: no terminal on stdin; stdout and stderr as text."""
-    return subprocess.run(
-        [str(LABELTUI), *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
 
 
 def no_traceback(done: subprocess.CompletedProcess[str]) -> None:

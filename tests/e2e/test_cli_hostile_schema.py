@@ -9,12 +9,11 @@ has are one line each, from `validate` and from `annotate` (before it asks for a
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+from cli_driver import run, run_timed
 from tmux_driver import LABELTUI
 
 pytestmark = [
@@ -25,23 +24,6 @@ pytestmark = [
 TRIAGE = "tasks:\n  - {name: team, kind: choice, labels: [billing, bug]}\n"
 AUDIO = "tasks:\n  - {name: events, kind: audio_marks, labels: [speech, music]}\n"
 TICKETS = [{"id": f"T{i}", "text": f"ticket {i}", "channel": "email"} for i in range(12)]
-
-
-def run(
-    cwd: Path, *args: str, env: dict[str, str] | None = None
-) -> tuple[subprocess.CompletedProcess[str], float]:
-    """The command as a script runs it (no terminal on stdin), and how long it took."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [str(LABELTUI), *args],
-        cwd=cwd,
-        env=None if env is None else {**os.environ, **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return done, time.perf_counter() - started
 
 
 def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
@@ -78,13 +60,13 @@ def laughs() -> str:
 )
 def test_alias_bombs_are_one_line_within_a_second(tmp_path, schema, phrase, line):
     write(tmp_path, TRIAGE)
-    _, baseline = run(tmp_path, "validate", "-s", "schema.yaml")  # start-up on this machine
+    _, baseline = run_timed(tmp_path, "validate", "-s", "schema.yaml")  # start-up on this machine
     (tmp_path / "schema.yaml").write_text(schema)
     for args in (
         ["validate", "-s", "schema.yaml"],
         ["annotate", "data.jsonl", "-s", "schema.yaml"],
     ):
-        done, took = run(tmp_path, *args)
+        done, took = run_timed(tmp_path, *args)
         error = one_line_error(done)
         assert error.startswith(f"labeltui: schema.yaml:{line}: ") and phrase in error
         assert took < baseline + 1.0, f"{took:.2f} s (start-up alone: {baseline:.2f} s)"
@@ -93,7 +75,7 @@ def test_alias_bombs_are_one_line_within_a_second(tmp_path, schema, phrase, line
 
 def test_a_raw_escape_in_a_schema_is_one_line_with_its_line(tmp_path):
     write(tmp_path, "title: ok\ninstructions: red \x1b[31m text\n" + TRIAGE)
-    error = one_line_error(run(tmp_path, "validate", "-s", "schema.yaml")[0])
+    error = one_line_error(run(tmp_path, "validate", "-s", "schema.yaml"))
     assert error.startswith("labeltui: schema.yaml:2: ") and "U+001B" in error
 
 
@@ -106,7 +88,7 @@ def test_validate_prints_titles_and_names_inertly(tmp_path):
         '    labels: ["bill\\u202eing", "two\\nlines", "sep\\u2028x", "c1\\x9b31m"]\n'
     )
     write(tmp_path, schema)
-    done, _ = run(tmp_path, "validate", "-s", "schema.yaml", "data.jsonl")
+    done = run(tmp_path, "validate", "-s", "schema.yaml", "data.jsonl")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert not any(c in out for c in "\x1b\x07\x9b\u202e\u2028"), repr(out)
@@ -117,24 +99,24 @@ def test_validate_prints_titles_and_names_inertly(tmp_path):
 
 def test_validate_on_an_ascii_terminal_escapes_what_it_cannot_show(tmp_path):
     write(tmp_path, 'title: "caf\\xe9 \\e[1m"\n' + TRIAGE)
-    done, _ = run(tmp_path, "validate", "-s", "schema.yaml", env={"PYTHONIOENCODING": "ascii"})
+    done = run(tmp_path, "validate", "-s", "schema.yaml", env={"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert "(caf\\xe9 \\u241b[1m)" in done.stdout
 
 
 def test_task_names_labeltui_keeps_are_refused_by_validate(tmp_path):
     write(tmp_path, "tasks:\n  - name: _scores\n    kind: choice\n    labels: [a]\n")
-    error = one_line_error(run(tmp_path, "validate", "-s", "schema.yaml")[0])
+    error = one_line_error(run(tmp_path, "validate", "-s", "schema.yaml"))
     assert error.startswith("labeltui: schema.yaml:2: ") and "'_scores'" in error
 
 
 def test_a_schema_for_other_data_is_refused_by_validate_and_annotate(tmp_path):
     write(tmp_path, AUDIO)
-    error = one_line_error(run(tmp_path, "validate", "-s", "schema.yaml", "data.jsonl")[0])
+    error = one_line_error(run(tmp_path, "validate", "-s", "schema.yaml", "data.jsonl"))
     assert error.startswith("labeltui: data.jsonl: no item has the audio field 'audio'")
     assert "all 12 items" in error
     # annotate says the same before it asks for a terminal, and leaves no annotation file.
-    error = one_line_error(run(tmp_path, "annotate", "data.jsonl", "-s", "schema.yaml")[0])
+    error = one_line_error(run(tmp_path, "annotate", "data.jsonl", "-s", "schema.yaml"))
     assert "no item has the audio field 'audio'" in error and "terminal" not in error
     assert not list(tmp_path.glob("data.*.jsonl"))
 
@@ -142,7 +124,7 @@ def test_a_schema_for_other_data_is_refused_by_validate_and_annotate(tmp_path):
 def test_a_choice_schema_on_audio_items_is_refused(tmp_path):
     clips = [{"id": f"A{i}", "audio": f"a{i}.flac", "description": "clip"} for i in range(5)]
     write(tmp_path, TRIAGE, clips)
-    error = one_line_error(run(tmp_path, "validate", "-s", "schema.yaml", "data.jsonl")[0])
+    error = one_line_error(run(tmp_path, "validate", "-s", "schema.yaml", "data.jsonl"))
     assert "no item has the text field 'text'" in error and "'description'" in error
 
 
@@ -156,7 +138,7 @@ def test_a_choice_schema_on_audio_items_is_refused(tmp_path):
 )
 def test_a_selection_that_shows_nothing_is_one_line(tmp_path, options, expected):
     write(tmp_path, TRIAGE)
-    done, _ = run(tmp_path, "annotate", "data.jsonl", "-s", "schema.yaml", *options)
+    done = run(tmp_path, "annotate", "data.jsonl", "-s", "schema.yaml", *options)
     error = one_line_error(done)
     assert error.startswith("labeltui: data.jsonl: ") and expected in error
     assert "has no items" not in error and "terminal" not in error

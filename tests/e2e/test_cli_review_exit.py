@@ -10,12 +10,12 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from cli_driver import run
 from tmux_driver import LABELTUI, Tmux, needs_tmux
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))
@@ -25,17 +25,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not LABELTUI.exists(), reason="the labeltui script is not installed"),
 ]
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(LABELTUI), *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def review_args(tmp_path: Path, *extra: str) -> list[str]:

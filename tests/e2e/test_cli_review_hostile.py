@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_driver import run
 from tmux_driver import LABELTUI, Tmux, needs_tmux
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))
@@ -26,17 +27,6 @@ pytestmark = [
 ]
 
 MULTI = "tasks:\n  - {name: tags, kind: multi_choice, labels: [urgent, refund]}\n"
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(LABELTUI), *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def one_line_error(done: subprocess.CompletedProcess[str]) -> str:

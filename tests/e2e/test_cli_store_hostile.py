@@ -14,7 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_cli_bad_input import ANNOTATE, one_line_error, run
+from cli_driver import run
+from test_cli_bad_input import ANNOTATE, one_line_error
 from test_tmux_annotate import TRIAGE, tickets, write
 from tmux_driver import LABELTUI, needs_tmux
 

@@ -379,14 +379,14 @@ def export_file(
     count = sum(
         len(value) if isinstance(value, list) else 1
         for entry in written
-        for name in tasks
-        if isinstance(value := entry.labels.get(name), (list, str))
+        for task_name in tasks
+        if isinstance(value := entry.labels.get(task_name), (list, str))
     )
     mixed = None
     if several and not job.annotators:
-        names = ", ".join(current.annotators)
+        who = ", ".join(current.annotators)
         mixed = (
-            f"{source} holds the lines of {len(current.annotators)} annotators ({names}): each "
+            f"{source} holds the lines of {len(current.annotators)} annotators ({who}): each "
             "item was exported from its last line, whoever wrote it; choose one with --annotator"
         )
     return ExportSummary(

@@ -157,7 +157,7 @@ def _file_name(ident: str) -> str:
 def _ann(entry: Entry, text: str, job: ExportJob) -> str:
     raw = entry.labels.get(job.task)
     spans = stored_spans(raw, text, job.task, job.source, entry.line)
-    extra = {}  # (start, end, label) -> the stored span's brat keys, in order
+    extra: dict[tuple[Any, Any, Any], Any] = {}  # (start, end, label) -> its brat keys, in order
     for e in raw if isinstance(raw, list) else []:
         if isinstance(e, dict):
             extra.setdefault((e.get("start"), e.get("end"), e.get("label")), []).append(e)

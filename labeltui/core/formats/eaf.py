@@ -29,7 +29,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from labeltui.core.answer_check import MAX_SECONDS
@@ -114,7 +114,7 @@ class _Doc:
                 if node.tag in ("ALIGNABLE_ANNOTATION", "REF_ANNOTATION"):
                     self.annotations.setdefault(node.get("ANNOTATION_ID", ""), node)
 
-    def fail(self, node: ET.Element | None, message: str) -> Any:
+    def fail(self, node: ET.Element | None, message: str) -> NoReturn:
         raise LabeltuiError(message, self.path, self.lines.get(node) if node is not None else None)
 
     def _slots(self) -> dict[str, float]:
@@ -137,16 +137,16 @@ class _Doc:
             known.append(value)
         times: dict[str, float] = {}
         previous, gap = 0.0, 0
-        for index, value in enumerate(known):
-            if value is None:
+        for index, at in enumerate(known):
+            if at is None:
                 gap += 1
                 continue
             for k in range(1, gap + 1):  # the unaligned run just before this aligned slot
                 times[nodes[index - gap - 1 + k].get("TIME_SLOT_ID", "")] = previous + (
-                    value - previous
+                    at - previous
                 ) * k / (gap + 1)
-            times[nodes[index].get("TIME_SLOT_ID", "")] = value
-            previous, gap = value, 0
+            times[nodes[index].get("TIME_SLOT_ID", "")] = at
+            previous, gap = at, 0
         for node in nodes[len(nodes) - gap :] if gap else []:
             times[node.get("TIME_SLOT_ID", "")] = previous
         return times

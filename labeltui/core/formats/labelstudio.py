@@ -30,6 +30,7 @@ Result ids are made from the task name and a number.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +296,7 @@ def _regions(found: list[dict[str, Any]]) -> dict[tuple[Any, Any], list[str]]:
     return regions
 
 
-def _ids(name: str):  # type: ignore[no-untyped-def]
+def _ids(name: str) -> Iterator[str]:
     number = 0
     while True:
         number += 1

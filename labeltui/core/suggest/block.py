@@ -339,7 +339,7 @@ def _dumps(obj: dict[str, Any]) -> bytes:
 try:
     import orjson as _orjson
 except ImportError:  # pragma: no cover - orjson is a dependency
-    _orjson = None
+    _orjson = None  # type: ignore[assignment]
 
 
 def _merge(old: Any, new: dict[str, list[Any]], path: Path, line: int) -> dict[str, list[Any]]:

@@ -3,7 +3,9 @@
 - `read.py`: the reader (blocks of lines to codes, big inputs split over forked processes);
 - `table.py`: the `AnnotationTable` it fills, item ids as integer keys, values as codes;
 - `merge.py`: the readers' results (`ReaderResult`, `ReadError`) merged in file order;
-- `fork.py`: a function in a forked child, its arrays returned through an in-memory file.
+- `fork.py`: a function in a forked child, its arrays returned through an in-memory file;
+- `extras.py`, `times.py`: what `stats` reads beyond `agree` (`_ms`, dataset and gold lines;
+  the first and last `_ts`).
 """
 
 from labeltui.core.agree.reading.read import read_annotation_files
