@@ -174,10 +174,15 @@ def test_a_huge_line_is_parsed_once_for_the_scan_and_the_first_screen(tmp_path):
     path = write(tmp_path, json.dumps({"text": text}, ensure_ascii=False) + "\n" + rows(2))
     parsed = []
     real = parse_module.parse_line
+    real_fast = parse_module.parse_fast
 
     def counting(raw: bytes, *args: object) -> object:
         parsed.append(len(raw))
         return real(raw, *args)
+
+    def counting_fast(raw: bytes, *args: object, **kw: object) -> object:
+        parsed.append(len(raw))
+        return real_fast(raw, *args, **kw)
 
     hashed = []
     real_hash = dataset_module.item_id
@@ -188,6 +193,7 @@ def test_a_huge_line_is_parsed_once_for_the_scan_and_the_first_screen(tmp_path):
 
     with (
         mock.patch.object(lines_module, "parse_line", counting),
+        mock.patch.object(lines_module, "parse_fast", counting_fast),
         mock.patch.object(dataset_module, "parse_line", counting),
         mock.patch.object(dataset_module, "item_id", counting_hash),
     ):

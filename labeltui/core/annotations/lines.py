@@ -33,7 +33,7 @@ from typing import Any
 
 from labeltui.core.annotations.files import open_regular
 from labeltui.core.annotations.notes import incomplete_last_line
-from labeltui.core.annotations.parse import BOM, BadLine, not_an_object, parse_line
+from labeltui.core.annotations.parse import BOM, BadLine, not_an_object, parse_fast, parse_line
 from labeltui.errors import LabeltuiError
 
 CHUNK = 64 << 10
@@ -120,7 +120,8 @@ class LineScanner:
             if pos == 0 and lines and lines[0].startswith(BOM):
                 lines[0], pos = lines[0][3:], 3  # offsets and lengths leave the mark out
             number = self.line
-            loads = partial(parse_line, allow_nan=True) if self.allow_nan else parse_line
+            # orjson first; where it refuses a line, parse_line decides (same verdict and words)
+            loads = partial(parse_fast, allow_nan=True) if self.allow_nan else parse_fast
             path = self.path
             for raw in lines:
                 number += 1

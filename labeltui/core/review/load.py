@@ -198,6 +198,8 @@ def _load(
     problems: dict[tuple[str, str], tuple[str, LineRef]] = {}
     """Current answers naming a label the schema does not have (reported once all is read)."""
     seen_annotators: dict[str, None] = {}
+    choices = {t.name: frozenset(t.label_names) for t in schema.tasks
+               if t.kind in ("choice", "multi_choice")}  # fmt: skip
     for index, path in enumerate(lines.paths):
         for ref, obj in lines.scan(index):
             try:
@@ -229,7 +231,7 @@ def _load(
             labels = line.labels
             item.refs[annotator] = ref
             item.norms[annotator] = norm_labels(schema, labels)
-            problem = _unknown_label(schema, labels)
+            problem = _unknown_label(choices, labels)
             if problem is not None:
                 problems[annotator, ident] = (problem, ref)
     if problems:
@@ -262,17 +264,16 @@ def _load(
     return Loaded(schema, annotators, joined, queue, only_disagreements, tolerance, lines)
 
 
-def _unknown_label(schema: Schema, labels: dict[str, Any]) -> str | None:
-    """A choice answer must name one of the schema's labels (else the schema is the wrong one)."""
-    for task in schema.tasks:
-        if task.kind not in ("choice", "multi_choice"):
-            continue
-        value = labels.get(task.name)
+def _unknown_label(choices: dict[str, frozenset[str]], labels: dict[str, Any]) -> str | None:
+    """A choice answer must name one of the schema's labels (else the schema is the wrong one);
+    `choices`: each choice and multi_choice task's label names."""
+    for task, known in choices.items():
+        value = labels.get(task)
         names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         for name in names:
-            if isinstance(name, str) and name not in task.label_names:
+            if isinstance(name, str) and name not in known:
                 return (
-                    f"unknown label {name!r} for task {task.name!r} "
+                    f"unknown label {name!r} for task {task!r} "
                     "(is this the schema these files were annotated with?)"
                 )
     return None
