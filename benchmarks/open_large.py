@@ -126,7 +126,9 @@ def run_labeltui(data: Path, lines: int) -> tuple[float, float, float, float]:
     try:
         text = pane.wait_for(lambda s: MARKER in s)  # the first item's text
         # the whole first screen: the text, the labels, the status line and the footer
-        whole = pane.wait_for(lambda s: all(x in s for x in (MARKER, "billing", "done ", "All keys")))
+        whole = pane.wait_for(
+            lambda s: all(x in s for x in (MARKER, "billing", "done ", "All keys"))
+        )
         pid = pane.app_pid()
         exact = f"1/{lines} "
         indexed = pane.wait_for(lambda s: exact in s and "indexing" not in s)
