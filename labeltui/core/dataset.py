@@ -95,7 +95,7 @@ class DatasetIndex:
         self._cache_bytes: dict[int, int] = {}
         """Line length of each cached item: the cache holds at most `_CACHE_BYTES` of lines."""
         self._cached_bytes = 0
-        self._long: tuple[int, dict, str] | None = None
+        self._long: tuple[int, dict[str, Any], str] | None = None
         """(offset, object, id) of the last line of `_LONG_LINE` bytes or more that the scan
         decoded: the first screen of a huge single-line item parses it once, not twice."""
         self._sort_values = array("d")
@@ -249,7 +249,7 @@ class DatasetIndex:
     def _id_at(self, index: int) -> str:
         return self._parsed(index)[1]
 
-    def _parsed(self, index: int) -> tuple[dict, str]:
+    def _parsed(self, index: int) -> tuple[dict[str, Any], str]:
         """Item `index`'s line, decoded, and its id (the last long line is kept decoded)."""
         start = self._starts[index]
         long = self._long

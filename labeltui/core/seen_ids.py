@@ -51,7 +51,7 @@ class SeenIds:
         """`order` as a memoryview: indexing it from Python is cheap (`bisect` looks it up)."""
         self.filtered: Any = None  # sorted NumPy int64: older hashes that `where` filtered out
 
-    def candidates(self, h: int, hashes: array) -> list[int]:
+    def candidates(self, h: int, hashes: array[int]) -> list[int]:
         """The indices of the items (among `hashes`) whose id has hash `h`."""
         found = []
         first = self.recent.get(h)
@@ -75,7 +75,7 @@ class SeenIds:
         at = int(self.filtered.searchsorted(h))
         return at < len(self.filtered) and self.filtered[at] == h
 
-    def flush(self, hashes: array) -> None:
+    def flush(self, hashes: array[int]) -> None:
         """Merge the recent items (from `flushed` to the end of `hashes`) into `order`."""
         import numpy as np
 

@@ -168,7 +168,7 @@ def _is_int(x: Any) -> bool:
     return type(x) is int
 
 
-def _is_span(v: dict) -> bool:
+def _is_span(v: dict[str, Any]) -> bool:
     return (
         "text" in v
         and _is_int(v.get("start"))
@@ -179,7 +179,7 @@ def _is_span(v: dict) -> bool:
     )
 
 
-def _is_mark(v: dict) -> bool:
+def _is_mark(v: dict[str, Any]) -> bool:
     start: Any = v.get("start")
     end: Any = v.get("end")
     return (

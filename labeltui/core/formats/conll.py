@@ -151,7 +151,7 @@ def write(entries: list[Entry], job: ExportJob) -> str:
     return "".join(blocks)
 
 
-def split_at_edges(tokens: list[Token], spans: list[dict], job: ExportJob) -> list[Token]:
+def split_at_edges(tokens: list[Token], spans: list[dict[str, Any]], job: ExportJob) -> list[Token]:
     """`tokens`, each cut where a span starts or ends inside it."""
     edges = sorted({s["start"] for s in spans} | {s["end"] for s in spans})
     if not edges:
@@ -168,7 +168,7 @@ def split_at_edges(tokens: list[Token], spans: list[dict], job: ExportJob) -> li
     return out
 
 
-def bio_tags(tokens: list[Token], spans: list[dict], job: ExportJob) -> list[str]:
+def bio_tags(tokens: list[Token], spans: list[dict[str, Any]], job: ExportJob) -> list[str]:
     """One IOB2 tag per token (no span starts or ends inside one: `split_at_edges`)."""
     starts = [t.start for t in tokens]
     ends = [t.end for t in tokens]

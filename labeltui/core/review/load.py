@@ -107,7 +107,7 @@ class ReviewItem:
     lines: Lines = field(repr=False)
     refs: dict[str, LineRef] = field(default_factory=dict)
     """Annotator -> their current `done` line, in annotator order."""
-    norms: dict[str, tuple] = field(default_factory=dict)
+    norms: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     """Annotator -> their answer in comparable form (`norm_labels`), in annotator order."""
     score: float = 0.0
 

@@ -325,7 +325,7 @@ class _Worker:
             for name in names
         }
 
-    def _column(self, labels: list[dict], name: str) -> np.ndarray:
+    def _column(self, labels: list[dict[str, Any]], name: str) -> np.ndarray:
         """The codes of task `name` in every one of `labels`; KeyError if one lacks it."""
         vocab = self._vocab(name)
         try:  # the usual column: label names seen before, in one C-level pass
@@ -416,7 +416,7 @@ def _incomplete(raw: bytes) -> bool:
 _HINT = "agree reads the files `labeltui annotate` writes"
 
 
-def _check_line(obj: Any, number: int) -> tuple[str, str, bool, dict]:
+def _check_line(obj: Any, number: int) -> tuple[str, str, bool, dict[str, Any]]:
     if not isinstance(obj, dict):
         kind = "an array" if isinstance(obj, list) else f"a {type(obj).__name__}"
         raise LineError(f"not an annotation line: expected a JSON object, found {kind}", number)
