@@ -22,12 +22,11 @@ Nothing is written when anything is wrong: the temporary files are removed.
 from __future__ import annotations
 
 import contextlib
-import gc
 import mmap
 import os
 import struct
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from labeltui.core.suggest.block import CHUNK, BlockResult, ChoiceTask, Job, Pla
 from labeltui.core.suggest.combine import COMBINERS
 from labeltui.core.suggest.functions import Failures
 from labeltui.core.suggest.report import COLUMNS
+from labeltui.core.workers import can_fork, cores, no_gc
 from labeltui.errors import LabeltuiError
 
 __all__ = ["ChoiceTask", "Outcome", "Plan", "run"]
@@ -71,8 +71,8 @@ def run(
     try:
         size = os.fstat(fd).st_size
         if workers is None:
-            workers = min(_cores(), 8)
-        if workers < 2 or size < parallel_bytes or not hasattr(os, "fork"):
+            workers = min(cores(), 8)
+        if workers < 2 or size < parallel_bytes or not can_fork():
             workers = 1
         bounds = _bounds(fd, size, workers)
     finally:
@@ -87,7 +87,7 @@ def run(
 
     folder = None if out is None else _folder(out)
     first_writes = out is not None and not two_pass
-    with _no_gc():
+    with no_gc():
         results = _pass(plan, bounds, folder if first_writes else None, two_pass, None, tick)
         decided = None
         if two_pass:
@@ -238,25 +238,6 @@ def _mode_for(path: Path) -> int:
     from labeltui.core.formats.files import _mode_for as mode
 
     return mode(path)
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Millions of short-lived containers, no cycles: the cyclic GC only costs time here."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
 
 
 def _bounds(fd: int, size: int, workers: int) -> list[tuple[int, int]]:
