@@ -98,12 +98,36 @@ def annotate(
             "--sort", help="Order items by a numeric field; -FIELD for descending (e.g. -score)."
         ),
     ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold",
+            help="Gold file (annotation lines, e.g. review's output) to mix into the queue.",
+        ),
+    ] = None,
+    gold_every: Annotated[
+        int | None,
+        typer.Option(
+            "--gold-every",
+            metavar="N",
+            help="With --gold: about one item in every N is a gold item (N >= 2).",
+        ),
+    ] = None,
 ) -> None:
     """Label a dataset, one item at a time.
 
     Example: labeltui annotate sample_data/tickets.jsonl --schema sample_data/tickets.schema.yaml
     """
-    run_annotate(dataset, schema, annotator, out, where, sort)
+    gold_options = {"gold": gold, "gold_every": gold_every}
+    run_annotate(
+        dataset,
+        schema,
+        annotator,
+        out,
+        where,
+        sort,
+        **{k: v for k, v in gold_options.items() if v is not None},
+    )
 
 
 @app.command(cls=_Command)

@@ -22,6 +22,8 @@ OPTIONS = {
     "-o": "out",
     "--where": "where",
     "--sort": "sort",
+    "--gold": "gold",
+    "--gold-every": "gold_every",
 }
 _REPEATABLE = {"where"}
 
@@ -43,12 +45,21 @@ def run_annotate(
     out: Path | None = None,
     where: list[str] | None = None,
     sort: str | None = None,
+    gold: Path | None = None,
+    gold_every: int | None = None,
 ) -> None:
     """Open the session (a LabeltuiError: nothing opened) and run the app until quit."""
     from labeltui.core.session import open_session
 
     session = open_session(
-        dataset, schema, annotator or default_annotator(), out, where=where, sort=sort
+        dataset,
+        schema,
+        annotator or default_annotator(),
+        out,
+        where=where,
+        sort=sort,
+        gold=gold,
+        gold_every=gold_every,
     )
     from labeltui.ui.app import make_app  # Textual: only once the input is known to be good
     from labeltui.ui.launch import run_app
@@ -81,7 +92,11 @@ def parse_quick(args: list[str]) -> dict | None:
             return None
     if len(positional) != 1 or "schema" not in values:
         return None
-    for key in ("schema", "out"):
+    for key in ("schema", "out", "gold"):
         if key in values:
             values[key] = Path(values[key])
+    if "gold_every" in values:
+        if not values["gold_every"].isascii() or not values["gold_every"].isdigit():
+            return None  # typer says what is wrong with it
+        values["gold_every"] = int(values["gold_every"])
     return {"dataset": Path(positional[0]), **values}

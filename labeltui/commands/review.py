@@ -86,12 +86,7 @@ def review(
         raise LabeltuiError("review needs one or more annotation files: labeltui review FILE...")
     if schema is None:
         raise LabeltuiError("review needs the schema: --schema SCHEMA")
-    from labeltui.core.taxonomy import not_in_app_yet
-
     the_schema = load_schema(schema)
-    refusal = not_in_app_yet(the_schema.tasks)
-    if refusal is not None:
-        raise LabeltuiError(refusal, schema)
     loaded = load_review(
         list(files),
         the_schema,

@@ -41,6 +41,14 @@ def stats(
     json_: Annotated[
         bool, typer.Option("--json", help="Print only the JSON object (keys in the README).")
     ] = False,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold",
+            help="A gold file: each annotator's accuracy on its items, first and last 50.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Label counts and shares per task and annotator; items done/skipped; pace.
 
@@ -50,6 +58,8 @@ def stats(
     Example: labeltui stats tickets.ann.jsonl tickets.bob.jsonl
 
     Example: labeltui stats tickets.jsonl --schema tickets.schema.yaml --json
+
+    Example: labeltui stats tickets.*.jsonl --gold tickets.gold.jsonl
     """
     from labeltui.core.label_stats import label_stats
     from labeltui.errors import LabeltuiError
@@ -61,7 +71,7 @@ def stats(
         from labeltui.core.schema import load_schema
 
         loaded = load_schema(schema)
-    result = label_stats(files, loaded)
+    result = label_stats(files, loaded, gold=gold)
     if json_:
         import json
 
@@ -149,6 +159,30 @@ def print_stats(result: dict[str, Any], console: Any = None) -> None:
                 chart.add_row(t(label), Text(bar(share)), Text(f"{share:6.1%}"))
             console.print(chart)
             console.print()
+    if "gold_accuracy" in result:
+        print_gold(result["gold_accuracy"], console, t, num)
+
+
+def print_gold(gold: dict[str, Any], console: Any, t: Any, num: Any) -> None:
+    """The table of each annotator's accuracy on the gold items, overall, first and last."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    window = gold["window"]
+    title = Text.assemble(("Gold accuracy", "bold"), " against ", t(gold["file"]))
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Annotator", overflow="fold")
+    for header in ("Gold\nitems", "Accuracy\n%", f"First {window}\n%", f"Last {window}\n%"):
+        table.add_column(header, justify="right")
+    for name, a in gold["annotators"].items():
+        table.add_row(t(name), Text(str(a["items"])), num(_pct(a["accuracy"]), ".1f"),
+                      num(_pct(a["first"]["accuracy"]), ".1f"),
+                      num(_pct(a["last"]["accuracy"]), ".1f"))  # fmt: skip
+    if not gold["annotators"]:
+        console.print(Text.assemble(title, ": no annotator answered a gold item."))
+        return
+    console.print(table)
 
 
 def _pct(share: float | None) -> float | None:

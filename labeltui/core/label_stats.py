@@ -61,7 +61,9 @@ class _Bad(NamedTuple):
     message: str
 
 
-def label_stats(paths: Iterable[str | Path], schema: Any = None) -> dict[str, Any]:
+def label_stats(
+    paths: Iterable[str | Path], schema: Any = None, gold: str | Path | None = None
+) -> dict[str, Any]:
     """Statistics of annotation files / datasets, as one JSON-ready dict.
 
     Shape (README, "labeltui stats"):
@@ -72,6 +74,8 @@ def label_stats(paths: Iterable[str | Path], schema: Any = None) -> dict[str, An
       "tasks": {task: {"kind", "total", "labels": {label: {"total", "share", "by_annotator",
                         "share_by_annotator"[, "seconds"]}}, "answered": {name: n},
                         "empty": {name: n}}}}`
+    With `gold` (a gold file), also `"gold_accuracy"`: each annotator's accuracy on the gold
+    items, overall and over the first and last 50 by `_ts` (`core.gold_accuracy`).
     """
     names = [str(Path(p)) for p in paths]
     if not names:
@@ -83,7 +87,12 @@ def label_stats(paths: Iterable[str | Path], schema: Any = None) -> dict[str, An
         noun="JSONL file",
     )
     table = read_annotation_files(list(names), options=options)
-    return _Stats(table, schema).result(names)
+    result = _Stats(table, schema).result(names)
+    if gold is not None:
+        from labeltui.core.gold_accuracy import gold_accuracy
+
+        result["gold_accuracy"] = gold_accuracy(list(names), gold, schema)
+    return result
 
 
 class _Stats:

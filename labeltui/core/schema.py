@@ -570,16 +570,24 @@ def _assign_keys(drafts: list[dict[str, Any]], parser: _Parser) -> tuple[Task, .
     assigned key is unique across tasks; keys the schema sets may repeat across tasks (the
     focused task wins). Below the top, keys are per level: a label's key picks it among its
     siblings once their parent is open, so they are assigned per group of siblings.
+
+    A `choice` or `multi_choice` task may have more labels on a level than there are free
+    keys: those left over get no key (`""`) and are reached with the picker (FORMAT section 8);
+    a key never means another label. Spans and audio tasks have no picker: refused.
     """
     taken = {label.key for d in drafts for label in d["labels"] if label.key is not None}
     free = iter(k for k in AUTO_KEYS if k not in taken)
-    tasks = []
-    for d in drafts:
-        roots: list[taxonomy.Draft] = d["labels"]
-        keys: dict[int, str] = {}
-        for label in roots:
+    keys: dict[int, str] = {}
+    short = sum(k not in taken for k in AUTO_KEYS) < sum(
+        label.key is None for d in drafts for label in d["labels"]
+    )
+    # When keys run out, tasks without a picker (spans, audio) take theirs first.
+    order = sorted(drafts, key=lambda d: short and d["kind"] in ("choice", "multi_choice"))
+    for d in order:
+        picker = d["kind"] in ("choice", "multi_choice")
+        for label in d["labels"]:
             key = label.key if label.key is not None else next(free, "")
-            if not key:
+            if not key and not picker:
                 raise LabeltuiError(
                     f"task {d['name']!r}: more labels than free keys; set 'key' on some "
                     "(any printable character except the app's own)",
@@ -587,21 +595,17 @@ def _assign_keys(drafts: list[dict[str, Any]], parser: _Parser) -> tuple[Task, .
                     d["line"],
                 )
             keys[id(label)] = key
+    tasks = []
+    for d in drafts:
+        roots: list[taxonomy.Draft] = d["labels"]
         for node in taxonomy.walk(roots):
             if not node.children:
                 continue
             used = {c.key for c in node.children if c.key is not None}
             spare = iter(k for k in AUTO_KEYS if k not in used)
             for child in node.children:
-                key = child.key if child.key is not None else next(spare, "")
-                if not key:
-                    raise LabeltuiError(
-                        f"task {d['name']!r}: label {node.path!r} has more children than free "
-                        "keys; set 'key' on some",
-                        parser.path,
-                        child.line,
-                    )
-                keys[id(child)] = key
+                # children exist in choice tasks only: the picker reaches those left without
+                keys[id(child)] = child.key if child.key is not None else next(spare, "")
         labels = []
         for node in taxonomy.walk(roots):
             if taxonomy.depth_of(node.path) > taxonomy.MAX_LEVELS:

@@ -85,6 +85,9 @@ class Session(IndexedMoving):
     _done: int | None = None
     """Items of this dataset with a current line, counted once the index is complete and then
     kept up to date by save and undo (the store may hold ids the dataset does not have)."""
+    expected: str | None = None
+    """After a save: the expected answer (one line) when the item was gold and the answer
+    differed (`core.gold_session`); None otherwise."""
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -228,12 +231,31 @@ class Session(IndexedMoving):
         if refused is not None:
             raise refused
         new = not self.store.is_done(item.id)
-        self.store.save(item.data, item.id, labels, status=status, ms=self.elapsed_ms())
+        extra = self.save_extra(item)
+        self.store.save(
+            item.data, item.id, labels, status=status, ms=self.elapsed_ms(), extra=extra
+        )
         self.saves += 1
-        if new and self._done is not None:
+        if new and self._done is not None and self.counted(item.id):
             self._done += 1
+        self.after_save(item, labels, status)
         self.next()
         return []
+
+    def save_extra(self, item: Item) -> dict[str, Any] | None:
+        """More keys for the saved line (a gold item's `"_gold": true`)."""
+        return None
+
+    def after_save(self, item: Item, labels: dict[str, Any], status: str) -> None:
+        """What a save does besides writing (`expected`, for gold items)."""
+
+    def counted(self, item_id: str) -> bool:
+        """Whether a line for `item_id` counts in the dataset's done count (`_done`)."""
+        return True
+
+    def position_of(self, item_id: str) -> int | None:
+        """The position of the item `item_id` among those indexed, or None."""
+        return self.index.find(item_id)
 
     def skip(self) -> None:
         """Save the shown item as skipped (with whatever labels it has) and move on."""
@@ -245,9 +267,10 @@ class Session(IndexedMoving):
         if item_id is None:
             return False
         self.saves = max(0, self.saves - 1)
-        if self._done is not None and not self.store.is_done(item_id):
+        if self._done is not None and not self.store.is_done(item_id) and self.counted(item_id):
             self._done -= 1
-        position = self.index.find(item_id)
+        self.expected = None
+        position = self.position_of(item_id)
         if position is not None:
             self.go(position)
             self.shown_at = time.monotonic()
@@ -270,7 +293,7 @@ class Session(IndexedMoving):
 
     def remaining(self) -> int:
         """Items indexed so far without a current line."""
-        return max(0, len(self.index) - self.done_count())
+        return max(0, self.item_count() - self.done_count())
 
     def skipped_count(self) -> int:
         """Items whose current line is `skipped`, so that "done" means answered.
@@ -288,18 +311,22 @@ class Session(IndexedMoving):
             return min(len(skipped), self.done_count())
         return self.index.count_ids(skipped)
 
+    def total_for(self, lines: int) -> int:
+        """The queue's length for a dataset of `lines` items (its estimate while indexing)."""
+        return lines
+
     def stop_indexing(self, why: str) -> None:
         """The background index failed (the file cannot be read on): the items indexed so
         far are all there is, and the counts say so (no "indexing…" for ever)."""
         self.index_stopped = why or "the file cannot be read on"
 
     def progress(self) -> Progress:
-        total = len(self.index)
+        total = self.item_count()
         # A bad line or a read error stops the index: the items before it are all there is
         # (the banner says why).
         known = self.index.complete or self.index.error is not None or bool(self.index_stopped)
         if not known and self.index.lines_total:
-            total = max(total, self.index.lines_total)
+            total = max(total, self.total_for(self.index.lines_total))
         annotated = self.done_count()
         skipped = min(self.skipped_count(), annotated)
         done = annotated - skipped
@@ -327,6 +354,8 @@ def open_session(
     out: str | Path | None = None,
     where: list[str] | None = None,
     sort: str | None = None,
+    gold: str | Path | None = None,
+    gold_every: int | None = None,
 ) -> Session:
     """Load the schema, open the dataset index and the annotator's store, and resume.
 
@@ -337,12 +366,10 @@ def open_session(
     """
     from labeltui.core.fit import check_head
     from labeltui.core.store import check_output_path
-    from labeltui.core.taxonomy import not_in_app_yet
 
+    if (gold is None) != (gold_every is None):
+        raise LabeltuiError("--gold and --gold-every go together: give both or neither")
     schema = load_schema(schema_path)
-    refusal = not_in_app_yet(schema.tasks)
-    if refusal is not None:
-        raise LabeltuiError(refusal, schema.path)
     if not annotator or any(c in annotator for c in "/\\\0") or annotator.strip() != annotator:
         raise LabeltuiError(
             f"annotator name {annotator!r} must be non-empty, without slashes or outer spaces"
@@ -374,7 +401,18 @@ def open_session(
     except BaseException:
         index.close()
         raise
-    session = Session(index=index, schema=schema, store=store)
+    session: Session
+    if gold is not None and gold_every is not None:
+        from labeltui.core.gold_session import gold_session
+
+        try:
+            session = gold_session(index, schema, store, gold, gold_every)
+        except BaseException:
+            store.discard_if_unused()
+            index.close()
+            raise
+    else:
+        session = Session(index=index, schema=schema, store=store)
     try:
         session.resume()
         if index.error is not None and (len(index) == 0 or index.sort is not None):

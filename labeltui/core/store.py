@@ -45,8 +45,9 @@ from labeltui.errors import LabeltuiError
 
 __all__ = ["AnnotationStore", "Record", "check_output_path", "default_output", "utc_timestamp"]
 
-META_KEYS = ("labels", "_id", "_annotator", "_status", "_ts", "_ms", "_from")
-"""labeltui's own keys of a line (`_from` is review's); never copied from an input item."""
+META_KEYS = ("labels", "_id", "_annotator", "_status", "_ts", "_ms", "_from", "_gold")
+"""labeltui's own keys of a line (`_from` is review's, `_gold` marks an answer to a gold item);
+never copied from an input item."""
 
 
 @dataclass(frozen=True, slots=True)

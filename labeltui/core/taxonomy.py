@@ -248,16 +248,22 @@ def _link(nodes: list[Draft], parents: list[str | None], path: Path, where: str)
     return roots
 
 
-def not_in_app_yet(tasks: Iterable[Any]) -> str | None:
-    """Why `annotate` and `review` cannot open these tasks yet, or None.
+def abbreviate(path: str, width: int, measure: Callable[[str], int] = len) -> str:
+    """`path` in at most `width` cells, cut from the left at a `/` when it can be
+    (`…/biology/genetics`): the end of a path says what the label is, the start where it is.
 
-    Nested labels need keys per level and the picker on screen; until the app has them, a key
-    shown beside a child label would pick a top-level one, so such a schema is refused rather
-    than let a key save what the annotator did not mean."""
-    for task in tasks:
-        if getattr(task, "nested", False):
-            return (
-                f"task {task.name!r} has nested labels, which `annotate` and `review` do not "
-                "show yet (`validate` and `agree` take them); flatten the labels for now"
-            )
-    return None
+    `measure` gives a string's width in cells (the UI passes one that counts wide characters).
+    """
+    if measure(path) <= width:
+        return path
+    parts = path.split(SEPARATOR)
+    tail = parts[-1]
+    for part in reversed(parts[:-1]):
+        longer = f"{part}{SEPARATOR}{tail}"
+        if measure("…" + SEPARATOR + longer) > width:
+            break
+        tail = longer
+    shown = "…" + SEPARATOR + tail
+    while measure(shown) > width and len(shown) > 1:
+        shown = "…" + shown[2:]  # even the last name is too long: cut it from the left too
+    return shown

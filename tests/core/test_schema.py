@@ -427,8 +427,9 @@ def test_uppercase_keys_are_distinct(tmp_path):
 
 
 def test_more_labels_than_free_keys(tmp_path):
+    """Spans and audio tasks need a key per label (choice tasks reach the rest by the picker)."""
     names = ", ".join(f"l{i}" for i in range(len(AUTO_KEYS) + 1))
-    text = f"title: many\ntasks:\n  - name: big\n    kind: multi_choice\n    labels: [{names}]\n"
+    text = f"title: many\ntasks:\n  - name: big\n    kind: spans\n    labels: [{names}]\n"
     assert_rejected(tmp_path, text, 3, "more labels than free keys")
 
 

@@ -224,24 +224,101 @@ def test_an_inner_label_is_no_answer_of_a_leaf_only_task():
     assert value_problems(parse_schema(INLINE).tasks[0], ["science"]) == []
 
 
-@pytest.mark.parametrize("command", ["annotate", "review"])
-def test_annotate_and_review_refuse_nested_labels_until_the_app_shows_them(tmp_path, command):
-    """A key beside a child label would pick a top-level one: refused, one line, no file."""
-    import subprocess
-    import sys
+def test_annotate_opens_a_nested_schema_and_saves_paths(tmp_path):
+    """The app shows keys per level now: `annotate` no longer refuses nested labels, and a
+    path is what the file holds."""
+    from labeltui.core.session import open_session
 
     schema = tmp_path / "s.yaml"
     schema.write_text(INLINE)
     data = tmp_path / "d.jsonl"
     data.write_text('{"id": "1", "text": "x"}\n')
+    session = open_session(data, schema, "ann", None)
+    try:
+        session.save({"topic": ["science/biology/genetics", "sports"]})
+        line = json.loads(session.store.path.read_text().splitlines()[-1])
+    finally:
+        session.close()
+    assert line["labels"] == {"topic": ["science/biology/genetics", "sports"]}
+
+
+def test_review_takes_a_nested_schema(tmp_path):
+    """`review` loads paths (subprocess): two annotators who agree leave nothing to review,
+    which it says in one line and exits 0, where it refused nested schemas before."""
+    import subprocess
+    import sys
+
+    schema = tmp_path / "s.yaml"
+    schema.write_text(INLINE)
+    files = []
+    for who in ("ann", "bob"):
+        row = {"id": "1", "text": "x", "labels": {"topic": ["science/biology/genetics"]},
+               "_id": "1", "_annotator": who, "_status": "done",
+               "_ts": "2026-11-23T10:15:02.123Z", "_ms": 1200}  # fmt: skip
+        path = tmp_path / f"d.{who}.jsonl"
+        path.write_text(json.dumps(row) + "\n")
+        files.append(str(path))
     done = subprocess.run(
-        [sys.executable, "-m", "labeltui", command, str(data), "--schema", str(schema),
-         "-a", "ann"],
+        [sys.executable, "-m", "labeltui", "review", *files, "--schema", str(schema)],
         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
     )  # fmt: skip
-    assert done.returncode == 2
+    assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == (
-        f"labeltui: {schema}: task 'topic' has nested labels, which `annotate` and `review` do "
-        "not show yet (`validate` and `agree` take them); flatten the labels for now"
+        "labeltui: no disagreement to review among 1 items from 2 annotators "
+        "(--all reviews every item)"
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl", "s.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "shown"),
+    [
+        ("science/biology/genetics", 40, "science/biology/genetics"),
+        ("science/biology/genetics", 20, "…/biology/genetics"),
+        ("science/biology/genetics", 12, "…/genetics"),
+        ("science/biology/genetics", 6, "…etics"),
+        ("wholeword", 5, "…word"),
+    ],
+)
+def test_abbreviate_cuts_paths_from_the_left(path, width, shown):
+    assert taxonomy.abbreviate(path, width) == shown
+    assert len(taxonomy.abbreviate(path, width)) <= width
+
+
+def test_a_flat_choice_with_more_labels_than_keys_leaves_the_rest_to_the_picker():
+    """Labels beyond the free keys get no key (the picker reaches them); no key is reused."""
+    from labeltui.core.schema import AUTO_KEYS
+
+    names = ", ".join(f"l{i}" for i in range(len(AUTO_KEYS) + 8))
+    task = parse_schema(
+        f"tasks:\n  - {{name: big, kind: multi_choice, labels: [{names}]}}\n"
+    ).tasks[0]
+    keys = [label.key for label in task.labels]
+    assert "".join(keys[: len(AUTO_KEYS)]) == AUTO_KEYS
+    assert keys[len(AUTO_KEYS) :] == [""] * 8
+    assert task.label_for_key("") is None
+
+
+def test_when_keys_run_out_a_spans_task_keeps_its_keys_and_a_big_spans_task_is_refused():
+    from labeltui.core.schema import AUTO_KEYS
+
+    names = ", ".join(f"l{i}" for i in range(len(AUTO_KEYS)))
+    text = (
+        f"tasks:\n  - {{name: big, kind: choice, labels: [{names}]}}\n"
+        "  - {name: ents, kind: spans, labels: [PER, ORG]}\n"
+    )
+    ents = parse_schema(text).task("ents")
+    assert [label.key for label in ents.labels] == ["1", "2"]
+    with pytest.raises(LabeltuiError, match="more labels than free keys"):
+        parse_schema(f"tasks:\n  - {{name: s, kind: spans, labels: [{names}, extra]}}\n")
+
+
+def test_a_level_with_more_children_than_keys_leaves_the_rest_to_the_picker():
+    from labeltui.core.schema import AUTO_KEYS
+
+    children = ", ".join(f"c{i}" for i in range(len(AUTO_KEYS) + 1))
+    text = (
+        f"tasks:\n  - {{name: t, kind: choice, labels: [{{name: top, children: [{children}]}}]}}\n"
+    )
+    task = parse_schema(text).tasks[0]
+    assert task.labels[-1].name == f"top/c{len(AUTO_KEYS)}" and task.labels[-1].key == ""
+    assert task.label_for_key("1", "top").name == "top/c0"

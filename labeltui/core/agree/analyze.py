@@ -116,7 +116,15 @@ def analyze(
         schema = load_schema(schema)
     table = read_annotation_files(list(paths))
     gold_file = _gold.read_gold(gold, schema) if gold is not None else None
+    scored, scored_current = table, None
+    if gold_file is not None and table.gold_answers:
+        # The annotators' answers to gold items (`_gold`, left out of agreement) count in
+        # the scoring: read the files again keeping them (only when there are some).
+        from labeltui.core.agree.reading.extras import ReadOptions
+
+        scored = read_annotation_files(list(paths), options=ReadOptions(gold_answers=True))
     current = table.current()
+    scored_current = current if scored is table else scored.current()
     present = np.bincount(table.ann[current], minlength=len(table.annotators))
     people = sorted(table.annotators[c] for c in np.flatnonzero(present).tolist())
     if len(people) < 2:
@@ -153,7 +161,10 @@ def analyze(
             computed.json["competence"] = annotator_competence(data)
         if gold_file is not None:
             if name in gold_file.table.tasks:
-                both = _gold.joined(data, table, gold_file, schema_tasks.get(name))
+                mine = data
+                if scored is not table:
+                    mine = build_task(scored, scored_current, name, schema_tasks.get(name))
+                both = _gold.joined(mine, scored, gold_file, schema_tasks.get(name))
                 computed.json["gold"], computed.gold_confusion = _gold.scores(both, tolerance)
             else:
                 computed.json["gold"] = {}

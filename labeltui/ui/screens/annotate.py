@@ -66,12 +66,19 @@ class AnnotateScreen(LabellingScreen):
         self.session = session
         self.banner = Static(id="banner", markup=False)
         """One line on what stopped the background index (hidden until something does)."""
+        self.expected = Static(id="expected-answer", markup=False)
+        """A gold item's expected answer after a save that differed (`--gold`), shown until
+        the next key."""
+        self.expected.display = False
+        self.expected.styles.padding = (0, 1)
+        self.expected.styles.height = 1
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield self.banner
+        yield self.expected
         yield from self.compose_text()
         yield from self.compose_editors(self.editor_title)
 
@@ -203,6 +210,10 @@ class AnnotateScreen(LabellingScreen):
 
     def label_key(self, event: Key) -> None:
         """A label's key: the app calls this once the keys typed before it have acted."""
+        # Every key that reaches the app comes here: `enter`'s save runs after this (its
+        # binding), a label key's below; either way an expected answer on screen is from an
+        # earlier key (tests/ui/test_gold_ui.py presses both).
+        self.hide_expected()
         if self.session.empty:
             return
         if self.press_label_key(event, first_only=True) and self.schema.is_triage:
@@ -215,11 +226,21 @@ class AnnotateScreen(LabellingScreen):
     # -- actions ------------------------------------------------------------------------------
 
     def saved(self, status: str, sources: list[str], moved: bool) -> None:
+        expected = self.session.expected
+        if expected:
+            self.expected.update(Text(visible_line(expected), style="bold", no_wrap=True,
+                                      overflow="ellipsis"))  # fmt: skip
+            self.expected.display = True
+        else:
+            self.hide_expected()
         if not moved and self.session.index.complete:
             left = self.session.remaining()
             have = "item has" if left == 1 else "items have"
             hint = f"{left} {have} no annotation yet (ctrl+u finds them)." if left > 0 else ""
             self.notify(f"Saved the last item. {hint}".strip(), timeout=5, markup=False)
+
+    def hide_expected(self) -> None:
+        self.expected.display = False
 
     def all_answered(self) -> str:
         return "Every item has an annotation."
@@ -266,7 +287,7 @@ class AnnotateScreen(LabellingScreen):
                 exit_on_error=False,
             )
 
-        numbers = "" if session.still_reading else f" (1–{len(session.index)})"
+        numbers = "" if session.still_reading else f" (1–{session.item_count()})"
         example = "" if session.empty else f"e.g. {visible_line(session.item().id)}"
         self.app.push_screen(PromptScreen(f"Go to item number{numbers} or id:", example), go)
 
@@ -316,7 +337,7 @@ class AnnotateScreen(LabellingScreen):
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(searched, found)
 
-        if not session.still_reading and len(session.index) <= quick:
+        if not session.still_reading and session.item_count() <= quick:
             searched(session.find_next())
             return
         self.notify("Searching…", timeout=2, markup=False)

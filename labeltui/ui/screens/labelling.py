@@ -98,8 +98,10 @@ def editor_for(task: Task) -> TaskEditor:
     """The editor widget for a task's kind (imported on demand)."""
     if task.kind in ("choice", "multi_choice"):
         from labeltui.ui.widgets.choice_editor import ChoiceEditor
+        from labeltui.ui.widgets.choice_tree import TreeChoiceEditor, needs_tree
 
-        return ChoiceEditor(task, id=editor_id(task))
+        kind = TreeChoiceEditor if needs_tree(task) else ChoiceEditor
+        return kind(task, id=editor_id(task))
     if task.kind == "spans":
         from labeltui.ui.widgets.span_editor import SpanEditor
 
@@ -340,19 +342,21 @@ class LabellingScreen(Screen[None]):
     def press_label_key(self, event: Key, first_only: bool = False) -> bool:
         """Give a label's key to an editor, the focused one first; True when one used it.
 
-        With `first_only`, only the first editor whose task has the key may use it.
+        With `first_only`, only the first editor whose task has the key may use it. Nested
+        labels: a key means a label of the level the editor shows (`open_node`), and a key
+        that only opened a level returns False (nothing was picked: triage must not save).
         """
         char = event.character
         if not char or not char.isprintable() or char in RESERVED_KEYS:
             return False
         focused = self.focused
         for editor in sorted(self.editors, key=lambda e: e is not focused):
-            if editor.task.label_for_key(char) is None:
+            if editor.task.label_for_key(char, getattr(editor, "open_node", None)) is None:
                 continue
             if editor.press_label(char):
                 event.stop()
                 event.prevent_default()
-                return True
+                return not getattr(editor, "moved_only", False)
             if first_only:
                 return False
         return False
@@ -483,6 +487,7 @@ class LabellingScreen(Screen[None]):
             rows = [
                 (label.key, f"{label.name}" + (f" — {label.hint}" if label.hint else ""))
                 for label in task.labels
+                if label.key and label.parent is None  # nested: the top level's keys
             ]
             if task.kind in label_key_does:
                 rows.append(("label key", label_key_does[task.kind]))

@@ -5,17 +5,24 @@ what `enter` would save now (they will be in `_from`), their name, and their ans
 disagrees is marked with `≠` and bold, so the panel reads the same without colour: an answer
 (choice, multiple choice), or a span or mark, that no strict majority of the annotators gave
 (marks match within the tolerance). When two annotators differ, both sides are marked.
+
+Nested labels (FORMAT section 8) show one path a line, cut from the left when long, and mark
+the differences per level: a name on a path is underlined when no strict majority of the
+annotators chose that node or one under it (`science/biology/≠genetics` against
+`science/biology/ecology`: they agree on the first two levels).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from labeltui.core import taxonomy
 from labeltui.core.audio.waveform import format_time
 from labeltui.core.display import visible
 from labeltui.core.review.compare import outvoted, outvoted_elements, task_disagreement
@@ -98,7 +105,9 @@ class ReviewPanel(Static):
             if annotator not in values:
                 grid.add_row(key_cell, mark, name, Text("— no answer", style="dim"))
                 continue
-            if task.kind in ("choice", "multi_choice"):
+            if task.kind in ("choice", "multi_choice") and task.nested:
+                answer = self._paths(task, values[annotator], flags[annotator], values)
+            elif task.kind in ("choice", "multi_choice"):
                 answer = self._choice(task, values[annotator], flags[annotator])
             else:
                 answers = [values[a] for a in given]
@@ -122,6 +131,44 @@ class ReviewPanel(Static):
             color = label_style(labels[name].color) if name in labels else "default"
             style = f"bold {color}" + (" underline" if differs else "")
             text.append(_inline(name), style=style)
+        return text
+
+    def _paths(self, task: Task, value: Any, differs: bool, values: dict[str, Any]) -> Text:
+        """A nested task's answer: one path a line, each name marked when its level differs."""
+        text = Text()
+        names = [value] if isinstance(value, str) else list(value or ())
+        if not names:
+            text.append(f"{DIFFERS} " if differs else "  ", style="bold")
+            text.append("none", style="bold" if differs else "dim")
+            return text
+        held: dict[str, int] = {}
+        for other in values.values():
+            paths = [other] if isinstance(other, str) else list(other or ())
+            for node in taxonomy.with_ancestors(p for p in paths if isinstance(p, str)):
+                held[node] = held.get(node, 0) + 1
+        room = max(12, (self.size.width or 80) - 28)
+        for i, name in enumerate(names):
+            if i:
+                text.append("\n")
+            text.append(f"{DIFFERS} " if differs else "  ", style="bold")
+            if not isinstance(name, str):
+                text.append(_inline(repr(name)), style="bold")
+                continue
+            whole = _inline(name)
+            shown = taxonomy.abbreviate(whole, room, cell_len)
+            kept = shown
+            if shown != whole:  # cut from the left: "…/" (or "…" inside the last name)
+                lead = "…/" if shown.startswith("…/") else "…"
+                text.append(lead, style="dim")
+                kept = shown[len(lead) :]
+            tail = kept.split(taxonomy.SEPARATOR)
+            first = taxonomy.depth_of(name) - len(tail)
+            for j, part in enumerate(tail):
+                node = taxonomy.cut(name, first + j + 1)
+                agreed = held.get(node, 0) * 2 > len(values)
+                if j:
+                    text.append(taxonomy.SEPARATOR)
+                text.append(part, style="bold" if agreed else "bold underline")
         return text
 
     def _elements(self, task: Task, mine: tuple, answers: list[tuple], item: ReviewItem) -> Text:

@@ -51,6 +51,10 @@ class ReadOptions:
     """The schema's fields, for the item id of a line without `_id`."""
     noun: str = "annotation file"
     """What a file is called in messages ("is a folder, not a ...")."""
+    gold_answers: bool = False
+    """Keep the lines with `"_gold": true` (an annotator's answers to gold items, mixed in by
+    `annotate --gold`) as answers: `agree --gold` scores them. Otherwise `agree` leaves them out
+    of agreement with a note; `stats` reads them either way."""
 
 
 _NUMBER = (int, float)

@@ -55,6 +55,8 @@ class PieceData:
     """Lines in the piece."""
     review: int = 0
     """Review (gold) lines left out."""
+    gold_answers: int = 0
+    """Answers to gold items (`"_gold": true`) left out."""
     torn: int | None = None
     """The line of a half-written last line, left out."""
     ms: np.ndarray | None = None
@@ -181,6 +183,7 @@ def merge(names: list[str], results: list[ReaderResult], pieces: list[Piece]) ->
             else:
                 parts.append(codes)
     notes = _notes(names, by_piece, offsets)
+    gold_answers = sum(entry[2].gold_answers for entry in by_piece if entry is not None)
     extra: dict[str, Any] = {}
     pieces_data = [entry[2] for entry in by_piece if entry is not None]
     if any(data.ms is not None for data in pieces_data):  # stats asked for its extras
@@ -211,6 +214,7 @@ def merge(names: list[str], results: list[ReaderResult], pieces: list[Piece]) ->
             for name, parts in task_parts.items()
         },
         notes=notes,
+        gold_answers=gold_answers,
         **extra,
     )
 
@@ -221,11 +225,13 @@ def _notes(
     """One sentence per file for its review (gold) lines, and one for a half-written last
     line, with its true line number."""
     review = [0] * len(names)
+    gold_answers = [0] * len(names)
     torn: dict[int, int] = {}
     for index, entry in enumerate(by_piece):
         assert entry is not None
         _, file_index, data = entry
         review[file_index] += data.review
+        gold_answers[file_index] += data.gold_answers
         if data.torn is not None:
             torn[file_index] = data.torn + offsets[index]
     notes = []
@@ -237,6 +243,12 @@ def _notes(
             notes.append(
                 f"{name}: {n} review (gold) line{'s' * (n != 1)} left out of agreement; "
                 "they are not an annotator's answers"
+            )
+        if gold_answers[file_index]:
+            n = gold_answers[file_index]
+            notes.append(
+                f'{name}: {n} answer{"s" * (n != 1)} to gold items ("_gold": true) left out '
+                "of agreement; agree --gold scores them"
             )
     return notes
 

@@ -27,8 +27,10 @@ last times, and the lines `agree` leaves out (dataset lines, gold lines); `agree
 for them.
 
 Rare cases stay off the fast path: a block with a review (gold) line (`_from`, see
-`jsonl.is_review_line`; one C-level pass, about 2% of the parsing) is read by the careful path,
-which leaves those lines out of agreement and counts them (one note per file); a last line
+`jsonl.is_review_line`; one C-level pass, about 2% of the parsing) or an answer to a gold item
+(`_gold`, mixed in by `annotate --gold`; one more pass) is read by the careful path, which
+leaves those lines out of agreement and counts them (one note per file; `ReadOptions.
+gold_answers` keeps the `_gold` ones, for `agree --gold`); a last line
 without its newline that does not parse (a save in progress) is left out with a note; a line
 orjson refuses is judged by `jsonl.parse_line`, as every reader does.
 """
@@ -89,6 +91,8 @@ _GET_STATUS = itemgetter("_status")
 _GET_LABELS = itemgetter("labels")
 _dict_get = dict.get
 _dict_has = dict.__contains__
+GOLD_ANSWER_KEY = "_gold"
+"""The key `annotate --gold` adds to an annotator's answer to a gold item."""
 _dict_item = dict.__getitem__
 
 
@@ -138,8 +142,9 @@ def read_annotation_files(
             ]
             results = [_read_pieces(pieces, options)]
         table = merge(names, results, pieces)
-    for text in table.notes:
-        note(text)
+    if not options.gold_answers:  # the second read of `agree --gold`: said once already
+        for text in table.notes:
+            note(text)
     return table
 
 
@@ -250,6 +255,9 @@ class _Worker:
         """The item id of every record read, in order."""
         self.review_lines = 0
         """Review (gold) lines left out, in the piece being read."""
+        self.gold_answers = 0
+        """Answers to gold items (`"_gold": true`) left out, in the piece being read."""
+        self.keep_gold_answers = options.gold_answers or options.stats
         self.times = TimeCollector()
         """stats: the first and last `_ts` per annotator code, in the piece being read."""
 
@@ -277,6 +285,8 @@ class _Worker:
             objs = list(map(fast_loads, lines))
             if any(map(_dict_has, objs, repeat(REVIEW_KEY))):  # a review (gold) line
                 raise _BlockError  # not an object: TypeError
+            if not self.keep_gold_answers and any(map(_dict_has, objs, repeat(GOLD_ANSWER_KEY))):
+                raise _BlockError
             ids = list(map(_GET_ID, objs))  # a missing key: KeyError; not an object: TypeError
             joined = "\0".join(ids)  # TypeError unless every id is a string
             labels = list(map(_GET_LABELS, objs))
@@ -363,6 +373,13 @@ class _Worker:
                     self.pre.add(who)
             elif type(obj) is dict and is_review_line(obj):
                 self.review_lines += 1
+                continue
+            elif (
+                type(obj) is dict
+                and obj.get(GOLD_ANSWER_KEY) is True
+                and not self.keep_gold_answers
+            ):
+                self.gold_answers += 1
                 continue
             else:
                 who, ident, is_done, labels = _check_line(obj, number)
@@ -454,6 +471,7 @@ def _read_pieces(pieces: list[Piece], options: ReadOptions) -> ReaderResult:
     out: list[tuple[Piece, PieceData]] = []
     for piece in pieces:
         worker.review_lines = 0
+        worker.gold_answers = 0
         worker.times = TimeCollector()
         worker.pseudo = Path(piece.path).stem + PRE_SUFFIX
         try:
@@ -512,6 +530,7 @@ def _read_piece(worker: _Worker, piece: Piece) -> PieceData:
         out.times = worker.times.finish()
     out.lines = number - 1
     out.review = worker.review_lines
+    out.gold_answers = worker.gold_answers
     out.torn = torn
     return out
 

@@ -89,6 +89,8 @@ class AnnotationTable:
     """Tasks in order of first appearance."""
     notes: list[str] = field(default_factory=list)
     """What was left out, one sentence each (review lines, a half-written last line)."""
+    gold_answers: int = 0
+    """Lines with `"_gold": true` left out (`ReadOptions.gold_answers` keeps them)."""
     ms: np.ndarray | None = None
     """stats only (extras.py): `_ms` per record, NaN when absent."""
     times: dict[str, Any] = field(default_factory=dict)
