@@ -50,7 +50,7 @@ def test_forked_reading_gives_the_same_numbers(tmp_path, monkeypatch):
 
     monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(reader, "MIN_PIECE_BYTES", 500)
-    monkeypatch.setattr(reader, "_cores", lambda: 3)
+    monkeypatch.setattr(reader.workers_module, "cores", lambda: 3)
     monkeypatch.setattr(reader, "fork", counting_fork)
     forked = label_stats(files)
     assert len(forks) == 2  # stats read by the shared reader, one process per core

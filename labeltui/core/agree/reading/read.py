@@ -38,9 +38,7 @@ orjson refuses is judged by `jsonl.parse_line`, as every reader does.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -51,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from labeltui.core import workers as workers_module
 from labeltui.core.agree.reading.extras import (
     PRE_SUFFIX,
     LineError,
@@ -73,6 +72,7 @@ from labeltui.core.annotations.files import stat_regular
 from labeltui.core.annotations.line import REVIEW_KEY, is_review_line, line_done, status_problem
 from labeltui.core.annotations.notes import note
 from labeltui.core.annotations.parse import BadLine, fast_loads, parse_line
+from labeltui.core.workers import can_fork, no_gc
 from labeltui.errors import LabeltuiError
 
 #: Lines per block of the fast path (a block's objects stay in the CPU cache).
@@ -130,9 +130,9 @@ def read_annotation_files(
     sizes = [stat_regular(Path(p), "file", options.noun) for p in names]
     threshold = PARALLEL_BYTES if parallel_bytes is None else parallel_bytes
     if workers is None:
-        workers = min(_cores(), 8)
-    with _no_gc():
-        if workers > 1 and sum(sizes) >= threshold and _can_fork():
+        workers = min(workers_module.cores(), 8)
+    with no_gc():
+        if workers > 1 and sum(sizes) >= threshold and can_fork():
             pieces = _split(names, sizes, workers)
             results = _run_parallel(pieces, workers, options)
         else:
@@ -146,31 +146,6 @@ def read_annotation_files(
         for text in table.notes:
             note(text)
     return table
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Millions of short-lived containers would trigger the cyclic GC again and again (it
-    doubles the reading time); nothing here makes cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    """Fork only: a forked reader needs no imports and hashes as this process does."""
-    return sys.platform != "win32" and hasattr(os, "fork")
 
 
 # ----------------------------------------------------------------------------------------------
