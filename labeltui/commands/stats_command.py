@@ -85,6 +85,12 @@ def stats(
         print_stats(result)
 
 
+def tree_label(path: str) -> str:
+    """A nested label as a line of an indented tree: its own name under its parent's."""
+    depth = path.count("/")
+    return "  " * depth + path.rsplit("/", 1)[-1]
+
+
 def bar(share: float, width: int = BAR_WIDTH) -> str:
     """A bar of `share` (0..1) of `width` cells, in full and partial blocks."""
     eighths = round(max(0.0, min(1.0, share)) * width * 8)
@@ -132,13 +138,20 @@ def print_stats(result: dict[str, Any], console: Any = None) -> None:
     for task, data in result["tasks"].items():
         title = Text.assemble(("Task ", "bold"), (visible(task), "bold"), f" ({data['kind']})")
         table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+        nested = any("total_with_descendants" in e for e in data["labels"].values())
         table.add_column("Label", overflow="fold")
         table.add_column("Total", justify="right")
+        if nested:
+            table.add_column("With\nlabels under", justify="right")
         table.add_column("Share %", justify="right")
         for name in names:
             table.add_column(t(name), justify="right")
         for label, entry in data["labels"].items():
-            cells = [t(label), Text(str(entry["total"])), num(_pct(entry["share"]), ".1f")]
+            shown = t(tree_label(label)) if nested else t(label)
+            cells = [shown, Text(str(entry["total"]))]
+            if nested:
+                cells.append(Text(str(entry.get("total_with_descendants", ""))))
+            cells.append(num(_pct(entry["share"]), ".1f"))
             for name in names:
                 n = entry["by_annotator"][name]
                 share = entry["share_by_annotator"][name]
@@ -146,8 +159,9 @@ def print_stats(result: dict[str, Any], console: Any = None) -> None:
             if "seconds" in entry:
                 cells[0] = Text.assemble(cells[0], (f" ({entry['seconds']:.1f} s)", "dim"))
             table.add_row(*cells)
+        blanks = [Text("")] * (2 if nested else 1)
         table.add_row(Text("(no answer)", style="dim"), Text(str(sum(data["empty"].values()))),
-                      Text(""), *(Text(str(data["empty"][n])) for n in names))  # fmt: skip
+                      *blanks, *(Text(str(data["empty"][n])) for n in names))  # fmt: skip
         console.print(table)
         if data["total"]:
             chart = Table.grid(padding=(0, 1))
@@ -156,7 +170,8 @@ def print_stats(result: dict[str, Any], console: Any = None) -> None:
             chart.add_column(justify="right")
             for label, entry in data["labels"].items():
                 share = entry["share"] or 0.0
-                chart.add_row(t(label), Text(bar(share)), Text(f"{share:6.1%}"))
+                name = tree_label(label) if nested else label
+                chart.add_row(t(name), Text(bar(share)), Text(f"{share:6.1%}"))
             console.print(chart)
             console.print()
     if "gold_accuracy" in result:
