@@ -38,6 +38,9 @@ class Progress:
     remaining_seconds: float | None
     skipped: int = 0
     """Items whose current line is `skipped`."""
+    connection: str | None = None
+    """What the status line says about the server in team mode (`offline, 3 to send`), or
+    None (files only, or everything sent)."""
 
     @property
     def annotated(self) -> int:
