@@ -14,7 +14,8 @@ Lines come from the one line iterator every reader uses (`annotations.lines.Line
 chunked reads by offset, resumable, a byte order mark allowed, a half-written last line left
 out with a note, kept in `incomplete_line`). Errors are found when the scan reaches them (a line
 that is not a JSON object, an id that is not a string or an integer, text that is not UTF-8,
-nesting too deep, NaN); they stop the scan and are kept in `error`. Only regular files are read.
+nesting too deep, NaN, and with `--sort suggestions` a `suggestions` field of the wrong shape);
+they stop the scan and are kept in `error`. Only regular files are read.
 
 A huge line (a 100 MB text) costs about one read and one parse: the scanner reads it in one
 piece, and the index keeps it decoded (`_long`), so showing it first reads nothing again; the
@@ -40,6 +41,7 @@ from labeltui.core.ids import BadId, item_id
 from labeltui.core.items import Item
 from labeltui.core.seen_ids import SeenIds, id_hash
 from labeltui.core.selection import SortKey, Where
+from labeltui.core.suggestions import SuggestionsError
 from labeltui.errors import LabeltuiError
 
 __all__ = ["DatasetIndex", "id_hash"]
@@ -205,9 +207,14 @@ class DatasetIndex:
                     seen.collided.setdefault(h, []).append(index)
                 else:
                     recent[h] = index
+                if self.sort is not None:
+                    try:
+                        value = self.sort.value(obj)
+                    except SuggestionsError as exc:  # --sort suggestions: a wrong shape
+                        return self._fail(exc.message, number)
                 with self._grow:
                     if self.sort is not None:
-                        self._sort_values.append(self.sort.value(obj))
+                        self._sort_values.append(value)
                     self._starts.append(start)
                     self._lengths.append(length)
                     self._lines.append(number)

@@ -8,6 +8,8 @@ sorted session waits for the whole file to be indexed: about 4.5 s per million l
 A condition compares the field's value as text: a string as it is, anything else as compact
 JSON (`--where lang=de`, `--where score=0.5`, `--where reviewed=true`, `--where meta.src=web`
 for a nested field). A sort field must be numeric; items without it come last in either order.
+`--sort suggestions` is the one name that is not a field: it orders by how certain the items'
+suggestions are (`core.suggestions`), least certain first.
 
 Both keep a few counts while the index scans, so that a selection that shows nothing can say
 why (`Where.why_none`, `SortKey.why_none`) instead of opening on an empty screen.
@@ -18,10 +20,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import field as _field
+from typing import TYPE_CHECKING, Any
 
 from labeltui.core.display import visible_line
 from labeltui.errors import LabeltuiError
+
+if TYPE_CHECKING:
+    from labeltui.core.schema import Schema, Task
 
 _MISSING = object()
 
@@ -123,25 +129,52 @@ class Where:
         )
 
 
+SUGGESTIONS = "suggestions"
+"""`--sort suggestions`: by the certainty of the items' suggestions (`core.suggestions`), not
+by a field's number: least certain first; `-suggestions`, most certain first; items without a
+scored suggestion last either way."""
+
+
 @dataclass(frozen=True)
 class SortKey:
-    """Order items by a numeric field; `descending` for `-FIELD`."""
+    """Order items by a numeric field; `descending` for `-FIELD`.
+
+    `--sort suggestions` orders by `core.suggestions.uncertainty` instead: the key's value is
+    the item's certainty (the best score of its least certain task), so ascending order puts
+    the least certain first. It reads only the `suggestions` field (and, for spans values,
+    the text), checking values against `tasks` when the caller has the schema; a field of the
+    wrong shape raises `SuggestionsError` (the index adds the file and line).
+    """
 
     field: str
     descending: bool = False
+    # `field` is the class's first attribute here, so the dataclasses function goes by `_field`.
+    tasks: tuple[Task, ...] | None = _field(default=None, compare=False, repr=False)
+    """The schema's tasks (`--sort suggestions` checks values against them), or None."""
+    text_field: str = _field(default="text", compare=False, repr=False)
 
     @classmethod
-    def parse(cls, spec: str | None) -> SortKey | None:
+    def parse(cls, spec: str | None, schema: Schema | None = None) -> SortKey | None:
         if not spec:
             return None
         descending = spec.startswith("-")
         name = spec.lstrip("-").strip()
         if not name:
             raise LabeltuiError(f"--sort {spec!r}: name a numeric field, e.g. --sort -confidence")
-        return cls(name, descending)
+        if schema is None:
+            return cls(name, descending)
+        return cls(name, descending, schema.tasks, schema.text_field)
+
+    @property
+    def by_suggestions(self) -> bool:
+        return self.field == SUGGESTIONS
 
     def value(self, obj: dict[str, Any]) -> float:
         """The item's sort value; NaN when missing or not a number."""
+        if self.by_suggestions:
+            from labeltui.core.suggestions import item_uncertainty
+
+            return 1.0 - item_uncertainty(self.tasks, obj, self.text_field)
         value = field_value(obj, self.field)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return math.nan
@@ -158,6 +191,11 @@ class SortKey:
         (`first`, the first item, shows what the field holds when it is there)."""
         items = f"{total} item{'s' * (total != 1)}"
         spec = visible_line(f"--sort {'-' if self.descending else ''}{self.field}")
+        if self.by_suggestions:
+            return (
+                f"{spec}: none of the {items} has a scored suggestion its task can hold "
+                "(field 'suggestions', FORMAT section 9)"
+            )
         value = _MISSING if first is None else field_value(first, self.field)
         found = ""
         if value is not _MISSING:

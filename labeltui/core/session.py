@@ -1,8 +1,9 @@
 """The annotation session: where the annotator is and what each key does to the data.
 
 The screen routes keys; the session decides. It owns the position, the values shown for an
-item (the annotator's current line, else the input's pre-annotations), saving, skipping, undo of
-saves, jumping, searching and finding the next unanswered item. It knows nothing of Textual.
+item (the annotator's current line, else the input's pre-annotations and the best
+suggestions), saving, skipping, undo of saves, jumping, searching and finding the next
+unanswered item. It knows nothing of Textual.
 It is a `core.queue.ItemQueue`, as the review is: the screens see only that.
 """
 
@@ -20,6 +21,7 @@ from labeltui.core.moving import IndexedMoving
 from labeltui.core.schema import Schema, load_schema
 from labeltui.core.selection import SortKey, Where
 from labeltui.core.store import AnnotationStore, default_output
+from labeltui.core.suggestions import Suggested, suggested_for
 from labeltui.errors import LabeltuiError
 
 
@@ -135,11 +137,43 @@ class Session(IndexedMoving):
         return item or self.item()
 
     def values(self, item: Item | None = None) -> dict[str, Any]:
-        """The value per task shown for an item: the annotator's current line, else the input's."""
+        """The value per task shown for an item: the annotator's current line; else the
+        input's `labels`, and for a task without a `labels` value the best suggestion.
+
+        A current line is the annotator's answer for every task, a `null` in it too: nothing
+        is pre-filled over it (a revisit followed by enter must not change what they chose).
+        """
         item = item or self.item()
         record = self.store.current.get(item.id)
-        source = record.labels if record is not None else item.prefilled
-        return {task.name: source.get(task.name) for task in self.schema.tasks}
+        if record is not None:
+            return {task.name: record.labels.get(task.name) for task in self.schema.tasks}
+        values = {task.name: item.prefilled.get(task.name) for task in self.schema.tasks}
+        for name, suggestion in self.suggested(item).prefilled.items():
+            values[name] = suggestion.value
+        return values
+
+    def suggested(self, item: Item | None = None) -> Suggested:
+        """The item's suggestions (its `suggestions` field and `more_suggestions`) checked and
+        ranked per task, and which of them `values` pre-fills (`core.suggestions`).
+
+        A field of the wrong shape does not stop the session: it is ignored, and `error` says
+        why in one line with the file and line (the extra suggestions still count).
+        """
+        item = item or self.item()
+        answered = item.id in self.store.current
+        more = self.more_suggestions(item)
+        return suggested_for(self.schema.tasks, item, more, self.index.path, answered)
+
+    def suggestions(self, item: Item | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Per task, the item's suggestions and `more_suggestions` merged, best first
+        (`{value, score, agent}`, and `problem` when the task cannot hold the value)."""
+        ranked = self.suggested(item).ranked
+        return {name: [s.as_dict() for s in found] for name, found in ranked.items()}
+
+    def more_suggestions(self, item: Item) -> dict[str, list[dict[str, Any]]]:
+        """Suggestions for `item` besides the dataset's own, per task (`{value, score, agent}`
+        each, FORMAT section 9): none here; `annotate --learn` adds its model's."""
+        return {}
 
     def status(self, item: Item | None = None) -> str | None:
         """`done`, `skipped`, or None when the item has no current line."""
@@ -382,7 +416,7 @@ def open_session(
         schema.text_field,
         schema.audio_field,
         where=Where.parse(where),
-        sort=SortKey.parse(sort),
+        sort=SortKey.parse(sort, schema),
     )
     try:
         check_head(schema, index.path)

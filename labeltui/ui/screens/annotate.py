@@ -31,6 +31,7 @@ from labeltui.ui.screens.labelling import (
 )
 from labeltui.ui.screens.prompt import PromptScreen
 from labeltui.ui.widgets.status_bar import status_text
+from labeltui.ui.widgets.suggestion_list import SuggestionList
 from labeltui.ui.widgets.task_editor import TaskEditor
 
 
@@ -72,6 +73,8 @@ class AnnotateScreen(LabellingScreen):
         self.expected.display = False
         self.expected.styles.padding = (0, 1)
         self.expected.styles.height = 1
+        self.suggestion_list = SuggestionList(self.schema.tasks, id="suggestions")
+        """The item's suggestions (FORMAT section 9), above the editors; hidden without."""
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -80,6 +83,7 @@ class AnnotateScreen(LabellingScreen):
         yield self.banner
         yield self.expected
         yield from self.compose_text()
+        yield self.suggestion_list
         yield from self.compose_editors(self.editor_title)
 
     def editor_title(self, task: Task) -> str | None:
@@ -179,7 +183,13 @@ class AnnotateScreen(LabellingScreen):
         return _prefilled_text(ours, item.data.get("_scores"))
 
     def item_shown(self) -> None:
+        self.refresh_suggestions()
         self.refresh_status()
+
+    def refresh_suggestions(self) -> None:
+        """Show the item's suggestions, marking those still pre-filled in their editor."""
+        if not self.session.empty:
+            self.suggestion_list.show(self.session.suggested(), self.labels())
 
     def show_empty(self) -> None:
         self.heading = "The dataset has no items."
@@ -221,6 +231,7 @@ class AnnotateScreen(LabellingScreen):
 
     @on(TaskEditor.Changed)
     def editor_changed(self) -> None:
+        self.refresh_suggestions()
         self.refresh_status()
 
     # -- actions ------------------------------------------------------------------------------
@@ -244,6 +255,19 @@ class AnnotateScreen(LabellingScreen):
 
     def all_answered(self) -> str:
         return "Every item has an annotation."
+
+    def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The shared groups; with suggestions on the item, what enter and the label keys do
+        to a pre-filled one."""
+        groups = super().key_groups()
+        if self.session.empty or not self.session.suggested().ranked:
+            return groups
+        rows = [
+            ("Enter", "Accepts a suggestion marked ★ pre-filled: it is saved as your answer"),
+            ("label key", "Replaces a pre-filled suggestion with your own choice"),
+        ]
+        tasks = len(self.schema.tasks)  # after the tasks' keys, before saving and moving
+        return [*groups[:tasks], ("Suggestions (the line above the tasks)", rows), *groups[tasks:]]
 
     def action_goto(self) -> None:
         """Ask for an item number or id (`Session.locate` has the rule) and go there.

@@ -547,7 +547,7 @@ def meta_text(data: dict, text_field: str, audio_field: str) -> str:
     short: list[str] = []
     rest: list[str] = []
     for key, value in data.items():
-        if key in (text_field, "labels") or key.startswith("_"):
+        if key in (text_field, "labels", "suggestions") or key.startswith("_"):
             continue
         shown = value if isinstance(value, str) else compact(value)
         if len(shown) > META_VALUE_CHARS:
