@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from labeltui import __version__
 from labeltui.commands.annotate import default_annotator, run_annotate
-from labeltui.commands.options import SchemaOption, WhereOption
+from labeltui.commands.options import MaybeSchemaOption, SchemaOption, WhereOption
 from labeltui.errors import LabeltuiError, report
 
 
@@ -75,12 +75,30 @@ def _root(
     """Keyboard-driven data annotation in the terminal: JSONL in, JSONL out."""
 
 
-@app.command(cls=_Command)
+class _AnnotateCommand(_Command):
+    """`DATASET` is optional to the parser only (`--db` takes the items from the server): the
+    usage line names it as required, and the command says itself when it is missing."""
+
+    def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
+        pieces = super().collect_usage_pieces(ctx)
+        return ["DATASET" if p == "[DATASET]" else p for p in pieces]
+
+
+def _missing(ctx: typer.Context, hint: str, kind: str) -> None:
+    """typer's own error for a missing argument or option (usage line, exit 2)."""
+    from typer._click.exceptions import MissingParameter  # typer's own click: it prints these
+
+    raise MissingParameter(ctx=ctx, param_hint=hint, param_type=kind)
+
+
+@app.command(cls=_AnnotateCommand)
 def annotate(
+    ctx: typer.Context,
     dataset: Annotated[
-        Path, typer.Argument(help="The JSONL dataset.", metavar="DATASET", show_default=False)
-    ],
-    schema: SchemaOption,
+        Path | None,
+        typer.Argument(help="The JSONL dataset.", metavar="DATASET", show_default=False),
+    ] = None,
+    schema: MaybeSchemaOption = None,
     annotator: Annotated[
         str | None,
         typer.Option("--annotator", "-a", help="Your name (default: your login name)."),
@@ -113,12 +131,46 @@ def annotate(
             help="With --gold: about one item in every N is a gold item (N >= 2).",
         ),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Team mode: a libpq URL (postgresql://user@host/db; empty: the PG* variables). "
+            "Items and schema come from the server; no DATASET or --schema.",
+            show_default=False,
+        ),
+    ] = None,
+    project: Annotated[
+        str | None,
+        typer.Option("--project", "-p", help="With --db: the project's name.", show_default=False),
+    ] = None,
+    lease: Annotated[
+        float | None,
+        typer.Option(
+            "--lease",
+            metavar="MIN",
+            help="With --db: minutes an item stays yours unless renewed (default 30).",
+        ),
+    ] = None,
+    media: Annotated[
+        Path | None,
+        typer.Option(
+            "--media",
+            metavar="DIR",
+            help="With --db: the folder relative audio paths are under (default: here).",
+        ),
+    ] = None,
 ) -> None:
-    """Label a dataset, one item at a time.
+    """Label a dataset, one item at a time (or a team project's items with --db).
 
     Example: labeltui annotate sample_data/tickets.jsonl --schema sample_data/tickets.schema.yaml
     """
-    gold_options = {"gold": gold, "gold_every": gold_every}
+    if db is None and dataset is None:
+        _missing(ctx, "'DATASET'", "argument")
+    if db is None and schema is None:
+        _missing(ctx, "'--schema' / '-s'", "option")
+    options = {"gold": gold, "gold_every": gold_every, "db": db, "project": project,
+               "lease": lease, "media": media}  # fmt: skip
     run_annotate(
         dataset,
         schema,
@@ -126,7 +178,7 @@ def annotate(
         out,
         where,
         sort,
-        **{k: v for k, v in gold_options.items() if v is not None},
+        **{k: v for k, v in options.items() if v is not None},
     )
 
 

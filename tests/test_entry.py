@@ -23,6 +23,9 @@ QUICK = [
     ["data.jsonl", "-s", "s.yaml", "--sort", "-score"],
     ["-s", "s.yaml", "--sort=score", "dir with space/data.jsonl"],
     ["data.jsonl", "-s", "s.yaml", "--out", "--where"],  # click takes the next word as a value
+    ["--db", "postgresql://ann@db/labels", "--project", "tickets"],
+    ["--db=host=db", "-p", "tickets", "-a", "ann", "--lease", "5", "--media", "m", "-o", "x.jsonl"],
+    ["--db", "postgresql://db/x", "-p", "t", "--sort", "-score", "--lease=0.5"],
 ]
 
 NOT_QUICK = [
@@ -38,24 +41,33 @@ NOT_QUICK = [
     ["data.jsonl", "-s", "s.yaml", "--where="],
     ["--", "data.jsonl", "-s", "s.yaml"],
     ["", "-s", "s.yaml"],
+    ["data.jsonl", "--db", "postgresql://db/x", "-p", "t"],  # the command refuses DATASET
+    ["--db", "postgresql://db/x", "-p", "t", "--lease", "soon"],  # typer says what is wrong
+    ["--db=", "-p", "t"],  # empty (the PG* variables): typer's, as every empty value
 ]
 
 
 def typer_call(args: list[str], monkeypatch) -> dict:
     """The arguments typer gives `run_annotate` for `labeltui annotate ARGS`."""
     calls: list[tuple] = []
-    monkeypatch.setattr(cli, "run_annotate", lambda *a: calls.append(a))
+    monkeypatch.setattr(cli, "run_annotate", lambda *a, **k: calls.append((a, k)))
     result = CliRunner().invoke(cli.app, ["annotate", *args])
     assert result.exit_code == 0, result.output
     names = ["dataset", "schema", "annotator", "out", "where", "sort"]
-    return {k: v for k, v in zip(names, calls[0], strict=True) if v is not None and v != []}
+    positional, keywords = calls[0]
+    given = dict(zip(names, positional, strict=True)) | keywords
+    return {k: v for k, v in given.items() if v is not None and v != []}
 
 
 @pytest.mark.parametrize("args", QUICK, ids=lambda a: " ".join(a))
 def test_quick_parse_gives_typers_call(args, monkeypatch):
     quick = parse_quick(args)
     assert quick is not None and quick == typer_call(args, monkeypatch)
-    assert isinstance(quick["dataset"], Path) and isinstance(quick["schema"], Path)
+    if "db" in quick:  # team mode: the server has the items and the schema
+        assert "dataset" not in quick and "schema" not in quick
+        assert isinstance(quick.get("lease", 1.0), float)
+    else:
+        assert isinstance(quick["dataset"], Path) and isinstance(quick["schema"], Path)
 
 
 @pytest.mark.parametrize("args", NOT_QUICK, ids=lambda a: " ".join(a) or "nothing")

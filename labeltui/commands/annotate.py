@@ -24,6 +24,11 @@ OPTIONS = {
     "--sort": "sort",
     "--gold": "gold",
     "--gold-every": "gold_every",
+    "--db": "db",
+    "--project": "project",
+    "-p": "project",
+    "--lease": "lease",
+    "--media": "media",
 }
 _REPEATABLE = {"where"}
 
@@ -39,16 +44,38 @@ def default_annotator() -> str:
 
 
 def run_annotate(
-    dataset: Path,
-    schema: Path,
+    dataset: Path | None = None,
+    schema: Path | None = None,
     annotator: str | None = None,
     out: Path | None = None,
     where: list[str] | None = None,
     sort: str | None = None,
     gold: Path | None = None,
     gold_every: int | None = None,
+    db: str | None = None,
+    project: str | None = None,
+    lease: float | None = None,
+    media: Path | None = None,
 ) -> None:
     """Open the session (a LabeltuiError: nothing opened) and run the app until quit."""
+    from labeltui.errors import LabeltuiError
+
+    if db is not None:
+        given = {"DATASET": dataset, "--schema": schema, "--where": where, "--gold": gold,
+                 "--gold-every": gold_every}  # fmt: skip
+        extra = [name for name, value in given.items() if value]
+        if extra:
+            raise LabeltuiError(
+                f"{', '.join(extra)} cannot go with --db: the team project on the server has "
+                "the items, the schema and the gold items (labeltui team init)"
+            )
+        run_team(db, project or "", annotator, out, lease=lease, media=media, sort=sort)
+        return
+    team_only = {"--project": project, "--lease": lease, "--media": media}
+    extra = [name for name, value in team_only.items() if value is not None]
+    if extra:
+        raise LabeltuiError(f"{', '.join(extra)} goes with --db URL (team mode)")
+    assert dataset is not None and schema is not None  # the parsers said so already
     from labeltui.core.session import open_session
 
     session = open_session(
@@ -65,6 +92,31 @@ def run_annotate(
     from labeltui.ui.launch import run_app
 
     run_app(session, make_app, "annotate", ("annotation", "annotations"))
+
+
+def run_team(
+    db: str,
+    project: str,
+    annotator: str | None,
+    out: Path | None,
+    *,
+    lease: float | None = None,
+    media: Path | None = None,
+    sort: str | None = None,
+) -> None:
+    """`annotate --db`: the team project's items, fetched ahead (`core.team.queue`)."""
+    from labeltui.core.team.start import open_team_queue
+    from labeltui.ui.launch import require_terminal
+
+    queue = open_team_queue(
+        db, project, annotator or default_annotator(), out,
+        lease_minutes=lease, media=media, sort=sort,
+        before_start=lambda: require_terminal("annotate"),  # connected, no lease taken yet
+    )  # fmt: skip
+    from labeltui.ui.app import make_team_app
+    from labeltui.ui.launch import run_app
+
+    run_app(queue, make_team_app, "annotate", ("annotation", "annotations"))
 
 
 def parse_quick(args: list[str]) -> dict | None:
@@ -90,13 +142,22 @@ def parse_quick(args: list[str]) -> dict | None:
             positional.append(word)
         else:
             return None
-    if len(positional) != 1 or "schema" not in values:
+    if "db" in values:
+        if positional:
+            return None  # typer's path says DATASET cannot go with --db
+    elif len(positional) != 1 or "schema" not in values:
         return None
-    for key in ("schema", "out", "gold"):
+    for key in ("schema", "out", "gold", "media"):
         if key in values:
             values[key] = Path(values[key])
     if "gold_every" in values:
         if not values["gold_every"].isascii() or not values["gold_every"].isdigit():
             return None  # typer says what is wrong with it
         values["gold_every"] = int(values["gold_every"])
-    return {"dataset": Path(positional[0]), **values}
+    if "lease" in values:
+        try:
+            values["lease"] = float(values["lease"])
+        except ValueError:
+            return None
+    dataset = {"dataset": Path(positional[0])} if positional else {}
+    return {**dataset, **values}

@@ -49,6 +49,22 @@ def init(
             "--overlap", help="How many different annotators label each item (default 1)."
         ),
     ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold",
+            help="Gold file (annotation lines, e.g. review's output): mixed into every "
+            "annotator's queue (replaces the project's earlier gold items).",
+        ),
+    ] = None,
+    gold_every: Annotated[
+        int | None,
+        typer.Option(
+            "--gold-every",
+            metavar="N",
+            help="About one item in every N is a gold item (N >= 2; default 10 with --gold).",
+        ),
+    ] = None,
 ) -> None:
     """Create a project from a dataset and a schema, or add new items to it.
 
@@ -60,13 +76,15 @@ def init(
     from labeltui.core.team.project import init_project
 
     start = time.monotonic()
-    result = init_project(db, project, dataset, schema, overlap)
+    result = init_project(db, project, dataset, schema, overlap, gold, gold_every)
     took = time.monotonic() - start
     verb = "created" if result.created else "updated"
     dup = f", {result.duplicates} duplicate ids dropped" if result.duplicates else ""
+    every = result.project.gold_every
+    golds = f", {result.gold} gold items about once every {every}" if every else ""
     print(
         f"project {result.project.name} {verb}: {result.added} items added, "
-        f"{result.total} in all, overlap {result.project.overlap}{dup} ({took:.1f} s)"
+        f"{result.total} in all, overlap {result.project.overlap}{dup}{golds} ({took:.1f} s)"
     )
 
 

@@ -65,3 +65,10 @@ def run_app(queue: Q, make: Callable[[Q], LabelApp], command: str, what: tuple[s
     noun = what[0] if saves == 1 else what[1]
     where = visible_line(str(store.path))
     print(f"labeltui: {saves} {noun} saved this session to {where}", file=sys.stderr)
+    unsent = getattr(queue, "unsent", 0)  # team mode: lines the server has not received
+    if unsent:
+        print(
+            f"labeltui: {unsent} not sent yet (the server could not be reached); they are sent "
+            "on the next start",
+            file=sys.stderr,
+        )

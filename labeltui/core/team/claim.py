@@ -117,3 +117,14 @@ def release(conn: Any, project: Project, annotator: str, no: int) -> None:
     with conn.transaction():
         conn.execute(sql.LOCK_ITEM, (project.id, no))
         conn.execute(sql.RELEASE_LEASE, (project.id, no, annotator))
+
+
+def relet(conn: Any, project: Project, annotator: str, no: int,
+          lease: float = DEFAULT_LEASE) -> datetime | None:  # fmt: skip
+    """Lease item `no` again after its save was undone (it is back on the annotator's screen);
+    None when the annotator has a line for it after all."""
+    args = {"p": project.id, "a": annotator, "no": no, "secs": float(lease)}
+    with conn.transaction():
+        conn.execute(sql.LOCK_ITEM, (project.id, no))
+        row = conn.execute(sql.RELET_LEASE, args).fetchone()
+    return None if row is None else row[0]

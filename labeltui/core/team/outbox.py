@@ -31,6 +31,7 @@ from labeltui.core.team.claim import (
     claim_next,
     ensure_order,
     release,
+    relet,
     renew,
 )
 from labeltui.core.team.connect import check_version, connect, is_offline_error
@@ -134,6 +135,17 @@ class TeamClient:
 
         return parse_schema(self.project.schema_yaml, f"{self.project.name} (schema)")
 
+    def fetch(self, query: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query (at start: the project's gold items); [] when offline."""
+        with self._net:
+            if not self._ensure():
+                return []
+            try:
+                return list(self._conn.execute(query, args).fetchall())
+            except Exception as exc:
+                self._failed(exc)
+                return []
+
     # -- claiming ------------------------------------------------------------------------
 
     def claim(self) -> Claimed | None:
@@ -169,6 +181,11 @@ class TeamClient:
             sort=self.sort,
         )  # fmt: skip
 
+    def held_items(self) -> list[int]:
+        """The items this client holds leases on now (safe from any thread)."""
+        with self._local:
+            return list(self.held)
+
     def renew(self, no: int) -> bool:
         """Extend the lease on an item on screen; False when offline or no longer leased."""
         with self._net:
@@ -179,6 +196,22 @@ class TeamClient:
             except Exception as exc:
                 self._failed(exc)
                 return False
+
+    def relet(self, item: Claimed) -> bool:
+        """Lease an item again whose save was undone (sent first, so the undo is in); True
+        when it is held again. False offline (try again later) or when it has a line."""
+        with self._net:
+            if not self.flush():
+                return False
+            try:
+                expires = relet(self._conn, self.project, self.annotator, item.no, self.lease)
+            except Exception as exc:
+                self._failed(exc)
+                return False
+            if expires is not None:
+                with self._local:
+                    self.held[item.no] = item
+            return True
 
     def release(self, no: int) -> None:
         """Give an item back (ctrl+q with it on screen). Offline, the lease simply expires."""
@@ -347,14 +380,28 @@ class TeamClient:
                 self._conn.close()
         self._conn = None
 
-    def close(self, *, release_held: bool = True) -> None:
-        """Release held leases (best effort), try a last send, close the file."""
-        with self._net:
-            if release_held and self._ensure():
-                for no in list(self.held):
-                    self.release(no)
-            self.flush()
-            self._drop()
+    def close(
+        self, *, release_held: bool = True, send: bool = True, timeout: float | None = None
+    ) -> None:
+        """Release held leases (best effort), try a last send, close the file.
+
+        `send=False` skips the network (quitting while offline: what is unsent goes on the
+        next start, and unreleased leases expire). `timeout`: give up the network part when
+        another thread has held it that long (a call hanging on a dead network); the file is
+        closed in any case.
+        """
+        got = self._net.acquire(timeout=-1 if timeout is None else timeout)
+        try:
+            if got and send:
+                if release_held and self._ensure():
+                    for no in list(self.held):
+                        self.release(no)
+                self.flush()
+            if got:
+                self._drop()
+        finally:
+            if got:
+                self._net.release()
             with self._local:
                 self.store.close()
 

@@ -31,6 +31,8 @@ class Project:
     text_field: str
     audio_field: str
     overlap: int
+    gold_every: int | None = None
+    """Gold items come about once every this many items (None: the project has none)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class InitResult:
     total: int
     duplicates: int
     """Lines dropped: an id seen before (in this file or already in the project)."""
+    gold: int = 0
+    """The project's gold items (`--gold`)."""
 
 
 def schema_hash(text: str) -> str:
@@ -76,16 +80,25 @@ def open_project(url: str, name: str, **extra: Any) -> tuple[Any, Project]:
 
 
 def init_project(
-    url: str, name: str, dataset: str | Path, schema_path: str | Path, overlap: int | None = None
+    url: str,
+    name: str,
+    dataset: str | Path,
+    schema_path: str | Path,
+    overlap: int | None = None,
+    gold: str | Path | None = None,
+    gold_every: int | None = None,
 ) -> InitResult:
-    """Create the project (or add new items to it) from `dataset` and the schema."""
+    """Create the project (or add new items to it) from `dataset` and the schema; with
+    `gold`, store (replace) its gold items (`core.team.gold`)."""
     from labeltui.core.schema import load_schema
+    from labeltui.core.team.gold import read_gold, store_gold
 
     if not name or not name.strip():
         raise LabeltuiError("--project needs a name")
     if overlap is not None and overlap < 1:
         raise LabeltuiError(f"--overlap must be 1 or more, not {overlap}")
     schema = load_schema(schema_path)  # validated before anything touches the server
+    gold_items = read_gold(gold, gold_every)
     schema_text = Path(schema_path).read_text(encoding="utf-8")
     digest = schema_hash(schema_text)
     dataset = Path(dataset)
@@ -121,9 +134,12 @@ def init_project(
                                             schema.audio_field)  # fmt: skip
             if added:
                 conn.execute(sql.DROP_ORDERS, (pid,))
+            current = conn.execute(sql.GET_PROJECT, (name,)).fetchone()
+            store_gold(conn, pid, gold_items, gold_every, Project(*current).gold_every)
             total = conn.execute(sql.COUNT_ITEMS, (pid,)).fetchone()[0]
             project = Project(*conn.execute(sql.GET_PROJECT, (name,)).fetchone())
-        return InitResult(project, created, added, total, duplicates)
+            golds = conn.execute(sql.COUNT_GOLD, (pid,)).fetchone()[0]
+        return InitResult(project, created, added, total, duplicates, golds)
     finally:
         conn.close()
 

@@ -10,6 +10,8 @@ Tables (all prefixed `labeltui_`, so a project can live in a database shared wit
   items through a partial index instead of scanning them).
 - `work`: one row per (item, annotator): a lease (`lease`, with `expires`) or the annotator's
   current status (`done`/`skipped`). A claim counts done rows plus live leases.
+- `gold`: a project's gold items (`team init --gold`): the fields an annotator sees and the
+  expected labels, mixed into every annotator's queue about once every `projects.gold_every`.
 - `lines`: every annotation line the clients sent, stored once per (annotator, item, `_ts`);
   the current line of an annotator for an item is the newest by (`ts`, `seq`). `role` is the
   database role that sent it: with one role per annotator, `_annotator` can be checked.
@@ -24,7 +26,7 @@ cannot race them.
 
 from __future__ import annotations
 
-VERSION = 1
+VERSION = 2
 """The version of the tables this labeltui writes (`labeltui_meta.version`)."""
 
 CREATE = [
@@ -85,8 +87,21 @@ CREATE = [
         PRIMARY KEY (project, annotator, item_id, ts))""",
 ]
 
-UPGRADES: dict[int, list[str]] = {}
-"""Statements that take the tables from version N to N + 1 (none yet: version 1 is the first)."""
+GOLD_TABLES = [
+    """ALTER TABLE labeltui_projects ADD COLUMN IF NOT EXISTS gold_every integer""",
+    """CREATE TABLE IF NOT EXISTS labeltui_gold (
+        project integer NOT NULL REFERENCES labeltui_projects(id) ON DELETE CASCADE,
+        k integer NOT NULL,
+        item_id text NOT NULL,
+        data text NOT NULL,
+        labels text NOT NULL,
+        PRIMARY KEY (project, item_id))""",
+]
+"""Version 2: gold items (`team init --gold GOLD --gold-every N`)."""
+CREATE += GOLD_TABLES
+
+UPGRADES: dict[int, list[str]] = {1: GOLD_TABLES}
+"""Statements that take the tables from version N to N + 1."""
 
 LOCK_SETUP = "SELECT pg_advisory_xact_lock(727166211)"
 """Serializes `team init` runs (creating tables and loading items) across clients."""
@@ -96,8 +111,8 @@ GET_VERSION = "SELECT value FROM labeltui_meta WHERE key = 'version'"
 SET_VERSION = """INSERT INTO labeltui_meta (key, value) VALUES ('version', %s)
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"""
 
-GET_PROJECT = """SELECT id, name, schema_yaml, schema_hash, text_field, audio_field, overlap
-    FROM labeltui_projects WHERE name = %s"""
+GET_PROJECT = """SELECT id, name, schema_yaml, schema_hash, text_field, audio_field, overlap,
+    gold_every FROM labeltui_projects WHERE name = %s"""
 ADD_PROJECT = """INSERT INTO labeltui_projects
     (name, schema_yaml, schema_hash, text_field, audio_field, overlap)
     VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"""
@@ -290,6 +305,14 @@ RENEW_LEASE = """UPDATE labeltui_work SET expires = now() + make_interval(secs =
     WHERE project = %(p)s AND no = %(no)s AND annotator = %(a)s AND status = 'lease'
     RETURNING expires"""
 
+RELET_LEASE = """INSERT INTO labeltui_work AS w (project, no, annotator, status, expires)
+    VALUES (%(p)s, %(no)s, %(a)s, 'lease', now() + make_interval(secs => %(secs)s))
+    ON CONFLICT (project, no, annotator) DO UPDATE SET expires = EXCLUDED.expires
+      WHERE w.status = 'lease'
+    RETURNING expires"""
+"""A lease again on an item whose save was undone (it is on screen again); no-op when the
+annotator has a line for it."""
+
 LOCK_ITEM = "SELECT no FROM labeltui_items WHERE project = %s AND no = %s FOR UPDATE"
 
 RELEASE_LEASE = """DELETE FROM labeltui_work
@@ -326,6 +349,13 @@ ORDER_NUMERIC = """SELECT count(*) FROM labeltui_items
 
 DROP_ORDERS = "DELETE FROM labeltui_orders WHERE project = %s"
 """New items came in: every sort order is built again on its next use."""
+
+DROP_GOLD = "DELETE FROM labeltui_gold WHERE project = %s"
+ADD_GOLD = """INSERT INTO labeltui_gold (project, k, item_id, data, labels)
+    VALUES (%s, %s, %s, %s, %s)"""
+COUNT_GOLD = "SELECT count(*) FROM labeltui_gold WHERE project = %s"
+SET_GOLD_EVERY = "UPDATE labeltui_projects SET gold_every = %s WHERE id = %s"
+GET_GOLD = "SELECT item_id, data, labels FROM labeltui_gold WHERE project = %s ORDER BY k"
 
 SENT_KEYS = "SELECT item_id, ts FROM labeltui_lines WHERE project = %s AND annotator = %s"
 

@@ -49,7 +49,8 @@ def counts_text(progress: Progress) -> str:
 def status_text(progress: Progress, annotator: str, width: int = 78) -> Text:
     """The status line laid out for `width` columns.
 
-    Always: the position and the counts with the share of items dealt with (done or skipped).
+    Always: the position and the counts with the share of items dealt with (done or skipped),
+    and in team mode what the server has not received yet (`Progress.connection`).
     Then, while they fit, in this order: a bar (5 to 20 cells), the time left, the annotator
     and the rate; whatever does not fit is left out whole.
     """
@@ -61,6 +62,9 @@ def status_text(progress: Progress, annotator: str, width: int = 78) -> Text:
     if not progress.total_known:
         head.append(" indexing…", style="dim")
     head.append(f"  {counts_text(progress)}  ")
+    if progress.connection:  # team mode: `offline, 3 to send` always shows
+        head.append(visible(progress.connection), style="bold reverse")
+        head.append("  ")
     percent = f"{share:.0%}"
     extras: dict[str, str] = {}
     if progress.remaining_seconds is not None:
