@@ -113,7 +113,9 @@ def annotate(
     sort: Annotated[
         str | None,
         typer.Option(
-            "--sort", help="Order items by a numeric field; -FIELD for descending (e.g. -score)."
+            "--sort",
+            help="Order items by a numeric field; -FIELD for descending (e.g. -score); "
+            "'suggestions': least certain suggestion first.",
         ),
     ] = None,
     gold: Annotated[

@@ -133,3 +133,9 @@ def test_usage_lines_name_arguments_without_braces(command, usage):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert f"Usage: {usage}" in result.output and "{" not in result.output.splitlines()[0]
+
+
+def test_annotate_help_names_sort_suggestions():
+    result = run("annotate", "--help")
+    assert result.exit_code == 0
+    assert "suggestions" in " ".join(result.output.split())

@@ -50,3 +50,12 @@ def test_items_added_later_join_the_sort_order(db_url, tickets, tmp_path):
     init_project(db_url, "tickets", dataset, schema)
     assert _drain(ann) == ["late"]
     ann.close()
+
+
+def test_sort_suggestions_is_refused_in_one_line(db_url, tickets, tmp_path):
+    """The server orders by a numeric field only; `--sort suggestions` says so instead of
+    claiming that no item has a scored suggestion."""
+    dataset, schema = tickets
+    init_project(db_url, "tickets", dataset, schema)
+    with pytest.raises(LabeltuiError, match="for dataset files only"):
+        TeamClient(db_url, "tickets", "ann", tmp_path / "ann.jsonl", sort="suggestions")

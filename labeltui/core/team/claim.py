@@ -79,11 +79,16 @@ def ensure_order(conn: Any, project: Project, sort: str) -> bool:
 
     Refused in one line when no item has a number in the field (as `annotate --sort`).
     """
-    from labeltui.core.selection import SortKey
+    from labeltui.core.selection import SUGGESTIONS, SortKey
 
     key = SortKey.parse(sort)
     if key is None:
         return False
+    if key.field == SUGGESTIONS:
+        raise LabeltuiError(
+            f"--sort {sort} is for dataset files only: the team store orders items by a "
+            "numeric field (--sort [-]FIELD)"
+        )
     if conn.execute(sql.ORDER_EXISTS, (project.id, sort)).fetchone() is not None:
         return False
     args = {"p": project.id, "sort": sort, "desc": key.descending,
