@@ -1,98 +1,54 @@
 """Reading annotators' files for a review and joining their answers by item.
 
-`load_review` reads annotation files line by line (never whole), keeps the current line per
-(`_annotator`, `_id`) (the last one wins) and counts it only when it is an answer (the one
-`_status` rule, `annotations.line.line_done`: `done`, or no `_status` at all); items are joined
-by `_id` and scored (`compare.disagreement`). The queue holds the items to
-review, most disagreement first (ties in the order the items first appear).
+`load_review` reads the files into an integer table of every line (annotator, item, status,
+file, line number, a code per task value) and joins it with arrays (`join.Joined`): the
+current line per (`_annotator`, `_id`) is the last one, and it counts only when it is an
+answer (the one `_status` rule, `annotations.line.line_done`: `done`, or no `_status` at all);
+items are joined by `_id` and scored (`compare.disagreement`'s values). The queue holds the
+items to review, most disagreement first (ties in the order the items first appear).
 
-Memory holds, per answer, its place in its file and a compact form of its labels; an item's
-text and raw labels are read back (`os.pread`) only when it is shown.
+Two readers fill the table:
 
-Lines are read by the one line iterator (`core.annotations.lines`) and checked as every reader
-checks them (`AnnotationLine`): regular files only, lines judged by `parse_line`, a
-half-written last line left out with a note, a bad `_status`, `_id` or `labels` an error naming
-the line. A review (gold) line from an earlier review counts as its own annotator,
-"<reviewer> (gold)", never as the reviewer's own answer.
+- the shared one of `agree` and `stats` (`core.agree.reading`: forked workers, orjson, codes),
+  for ordinary files: 3 x 1,000,000 lines in a few seconds and a few hundred MB;
+- a line-by-line one with exactly review's rules (`AnnotationLine`), for what the shared one
+  judges otherwise: any line it refuses (review decides: it may be no error for review, e.g.
+  a line without `_id`), review (gold) lines, which review counts as their own annotator
+  "<reviewer> (gold)", never as the reviewer's own answer, a skipped line with a `labels` that
+  is not an object, and `NaN`/`Infinity` (review refuses them, the shared reader lets them pass).
+
+Memory holds no object per line or per item: a `ReviewItem` is made when asked for (by
+position in `items` or `queue`), its text and raw labels read back from the files by line
+number (`lines.Lines`) only when shown. Lines are checked as every reader checks them:
+regular files only, lines judged by `parse_line`, a half-written last line left out with a
+note, a bad `_status`, `_id` or `labels` an error naming the line.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, overload
 
-from labeltui.core.annotations.files import open_regular
-from labeltui.core.annotations.line import AnnotationLine
-from labeltui.core.annotations.lines import LineScanner
-from labeltui.core.annotations.parse import BadLine, parse_line
-from labeltui.core.review.compare import DEFAULT_TOLERANCE, EPS, disagreement, norm_labels
+import numpy as np
+
+from labeltui.core.agree.reading import AnnotationTable, read_annotation_files
+from labeltui.core.agree.reading.extras import ReadOptions
+from labeltui.core.annotations.notes import INCOMPLETE, note
+from labeltui.core.review.careful import careful_table
+from labeltui.core.review.compare import DEFAULT_TOLERANCE, EPS
+from labeltui.core.review.join import Joined
+from labeltui.core.review.lines import LineRef, Lines
 from labeltui.core.schema import Schema
 from labeltui.core.selection import SortKey, Where
 from labeltui.core.store import META_KEYS
 from labeltui.errors import LabeltuiError
 
+__all__ = ["LineRef", "Lines", "Loaded", "ReviewItem", "load_review"]
+
 _DROP = META_KEYS
-
-
-class LineRef(NamedTuple):
-    """Where a line is: file (index into the paths), byte offset and length, line number."""
-
-    file: int
-    offset: int
-    length: int
-    line: int
-
-
-class Lines:
-    """The annotation files, read back one line at a time by offset (a small LRU of lines)."""
-
-    CACHE = 256
-
-    def __init__(self, paths: list[Path]) -> None:
-        self.paths = paths
-        self._fds: dict[int, int] = {}
-        self._cache: OrderedDict[tuple[int, int], dict[str, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def scan(self, index: int) -> Iterator[tuple[LineRef, dict[str, Any]]]:
-        """Each non-blank line of file `index` with its place; a bad line stops with file:line."""
-        path = self.paths[index]
-        fd = open_regular(path, "file", "JSONL annotation file")  # no pipes, no devices
-        self._fds[index] = fd  # kept open: lines are read back by offset when shown
-        for number, offset, length, obj in LineScanner(fd, path):
-            yield LineRef(index, offset, length, number), obj
-
-    def read(self, ref: LineRef) -> dict[str, Any]:
-        """The decoded line (`{}` if the file changed under it since it was scanned)."""
-        key = (ref.file, ref.offset)
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
-        try:
-            raw = os.pread(self._fds[ref.file], ref.length, ref.offset)
-            obj = parse_line(raw.strip())
-        except (OSError, KeyError, ValueError):
-            obj = None
-        obj = obj if isinstance(obj, dict) else {}
-        with self._lock:
-            self._cache[key] = obj
-            if len(self._cache) > self.CACHE:
-                self._cache.popitem(last=False)
-        return obj
-
-    def close(self) -> None:
-        for fd in self._fds.values():
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self._fds.clear()
 
 
 @dataclass(slots=True)
@@ -136,17 +92,128 @@ class ReviewItem:
         return str(self.lines.paths[ref.file]), ref.line
 
 
-@dataclass(slots=True)
-class Loaded:
-    """What `load_review` read: annotators in order of first appearance and the joined items."""
+class Items(Sequence[ReviewItem]):
+    """Items by position, each made when asked for (`Loaded.item`); ids without making one."""
 
-    schema: Schema
-    annotators: list[str]
-    items: list[ReviewItem]
-    queue: list[ReviewItem]
-    only_disagreements: bool
-    tolerance: float
-    lines: Lines | None = field(default=None, repr=False)
+    def __init__(self, loaded: Loaded, at: np.ndarray) -> None:
+        self._loaded = loaded
+        self._at = at
+        """Positions in `Loaded.joined.items`."""
+        self._positions: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    @overload
+    def __getitem__(self, index: int) -> ReviewItem: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ReviewItem]: ...
+    def __getitem__(self, index: int | slice) -> ReviewItem | list[ReviewItem]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._loaded.item(int(self._at[index]))
+
+    def __iter__(self) -> Iterator[ReviewItem]:
+        return (self._loaded.item(int(at)) for at in self._at)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def id(self, index: int) -> str:
+        return self._loaded.item_id(int(self._at[index]))
+
+    def position(self, ident: str) -> int | None:
+        """Where the item with this id is (ids are decoded once, on the first call)."""
+        if self._positions is None:
+            self._positions = {self.id(i): i for i in range(len(self))}
+        return self._positions.get(ident)
+
+    def count_among(self, ids: Any) -> int:
+        """How many of `ids` (distinct) are items here."""
+        if not ids:
+            return 0
+        return sum(self.position(ident) is not None for ident in ids)
+
+
+class Loaded:
+    """What `load_review` read: annotators in order of first appearance, the joined items
+    (`items`, in order of first appearance) and the `queue` (positions into them)."""
+
+    CACHE = 1024
+
+    def __init__(
+        self,
+        schema: Schema,
+        joined: Joined,
+        only_disagreements: bool,
+        tolerance: float,
+        lines: Lines | None,
+        queue: np.ndarray,
+    ) -> None:
+        self.schema = schema
+        self.joined = joined
+        self.only_disagreements = only_disagreements
+        self.tolerance = tolerance
+        self.lines = lines
+        self.items = Items(self, np.arange(len(joined.items)))
+        self.queue = Items(self, queue)
+        self._cache: OrderedDict[int, ReviewItem] = OrderedDict()
+
+    @property
+    def annotators(self) -> list[str]:
+        return self.joined.annotators
+
+    def item_id(self, at: int) -> str:
+        return self.joined.table.item_ids[int(self.joined.items[at])]
+
+    def item(self, at: int) -> ReviewItem:
+        """The item at position `at` of `items` (a small cache keeps the last ones made)."""
+        made = self._cache.get(at)
+        if made is not None:
+            self._cache.move_to_end(at)
+            return made
+        made = self._make(at)
+        self._cache[at] = made
+        if len(self._cache) > self.CACHE:
+            self._cache.popitem(last=False)
+        return made
+
+    def _make(self, at: int) -> ReviewItem:
+        joined, table = self.joined, self.joined.table
+        assert self.lines is not None
+        code = int(joined.items[at])
+        first = int(joined.first[code])
+        item = ReviewItem(
+            self.item_id(at),
+            at,
+            LineRef(int(table.file[first]), int(table.line[first])),
+            self.lines,
+            score=float(joined.scores[at]),
+        )
+        for position in range(int(joined.starts[code]), int(joined.starts[code + 1])):
+            record = int(joined.records[position])
+            who = joined.annotators[int(joined.rank[int(table.ann[record])])]
+            item.refs[who] = LineRef(int(table.file[record]), int(table.line[record]))
+            item.norms[who] = tuple(t.forms[int(t.codes[position])] for t in joined.tasks)
+        return item
+
+    def first_invalid(self) -> tuple[ReviewItem, str, int] | None:
+        """The first current answer (in file order) whose value does not fit its task:
+        (item, annotator, task index)."""
+        found = self.joined.first_invalid()
+        if found is None:
+            return None
+        position, task = found
+        joined = self.joined
+        code = int(np.searchsorted(joined.starts, position, side="right")) - 1
+        at = int(np.flatnonzero(joined.items == code)[0])
+        record = int(joined.records[position])
+        who = joined.annotators[int(joined.rank[int(joined.table.ann[record])])]
+        return self.item(at), who, task
 
     def close(self) -> None:
         if self.lines is not None:
@@ -168,7 +235,7 @@ def load_review(
     """Read the files, join the answers by item, score them, and build the review queue.
 
     `only_disagreements` None means: on when two or more annotators are loaded. The files stay
-    open (read by offset when an item is shown) until `Loaded.close()` or `Review.close()`.
+    open (read by line when an item is shown) until `Loaded.close()` or `Review.close()`.
     """
     if not paths:
         raise LabeltuiError("review needs one or more annotation files (FILE...)")
@@ -177,103 +244,90 @@ def load_review(
     filters, key = Where.parse(where), SortKey.parse(sort)
     lines = Lines([Path(p) for p in paths])
     try:
-        return _load(lines, schema, only_disagreements, filters, key, tolerance)
+        table = _fast_table(lines, schema)
+        if table is None:
+            lines.close()
+            lines = Lines(lines.paths)
+            table = careful_table(lines, schema)
+        return _load(lines, table, schema, only_disagreements, filters, key, tolerance)
     except BaseException:
         lines.close()
         raise
 
 
+def _fast_table(lines: Lines, schema: Schema) -> AnnotationTable | None:
+    """The shared reader's table, or None where review's rules may judge the files otherwise
+    (see the module docstring); its notes (a half-written last line) are said here."""
+    try:
+        lines.open_all()
+        if lines.has_nonfinite():  # first: then the shared reader's read is not wasted
+            return None
+        options = ReadOptions(
+            text_field=schema.text_field or "text",
+            audio_field=schema.audio_field or "audio",
+            gold_answers=True,  # an answer to a gold item is an answer (notes: not said)
+        )
+        table = read_annotation_files([str(p) for p in lines.paths], options=options)
+    except LabeltuiError:
+        return None
+    if any(INCOMPLETE not in text for text in table.notes):  # review (gold) lines left out
+        return None
+    for record in np.flatnonzero(~table.done).tolist():  # skipped lines: labels unchecked
+        obj = lines.read(LineRef(int(table.file[record]), int(table.line[record])))
+        labels = obj.get("labels")
+        if labels is not None and type(labels) is not dict:
+            return None
+    for text in table.notes:
+        note(text)
+    return table
+
+
 def _load(
     lines: Lines,
+    table: AnnotationTable,
     schema: Schema,
     only_disagreements: bool | None,
     filters: Where | None,
     key: SortKey | None,
     tolerance: float,
 ) -> Loaded:
-    text_field, audio_field = schema.text_field, schema.audio_field
-    items: dict[str, ReviewItem] = {}
-    keep: dict[str, bool] = {}
-    sort_values: dict[str, float] = {}
-    problems: dict[tuple[str, str], tuple[str, LineRef]] = {}
-    """Current answers naming a label the schema does not have (reported once all is read)."""
-    seen_annotators: dict[str, None] = {}
-    choices = {t.name: frozenset(t.label_names) for t in schema.tasks
-               if t.kind in ("choice", "multi_choice")}  # fmt: skip
-    for index, path in enumerate(lines.paths):
-        for ref, obj in lines.scan(index):
-            try:
-                line = AnnotationLine.of(obj, text_field, audio_field)
-            except BadLine as exc:
-                raise LabeltuiError(exc.message, path, ref.line) from None
-            annotator, ident = line.annotator, line.id
-            if annotator is None:
-                raise LabeltuiError(
-                    "no '_annotator' on this line; review reads annotation files "
-                    "(labeltui annotate writes them)",
-                    path,
-                    ref.line,
-                )
-            seen_annotators.setdefault(annotator)
-            item = items.get(ident)
-            if item is None:
-                item = items[ident] = ReviewItem(ident, len(items), ref, lines)
-                if filters is not None or key is not None:
-                    fields = _item_fields(obj)
-                    keep[ident] = filters is None or filters.matches(fields)
-                    if key is not None:
-                        sort_values[ident] = key.value(fields)
-            problems.pop((annotator, ident), None)
-            if not line.done:  # the current line, and it does not count
-                item.refs.pop(annotator, None)
-                item.norms.pop(annotator, None)
-                continue
-            labels = line.labels
-            item.refs[annotator] = ref
-            item.norms[annotator] = norm_labels(schema, labels)
-            problem = _unknown_label(choices, labels)
-            if problem is not None:
-                problems[annotator, ident] = (problem, ref)
-    if problems:
-        problem, ref = min(problems.values(), key=lambda p: (p[1].file, p[1].offset))
-        raise LabeltuiError(problem, lines.paths[ref.file], ref.line)
-    answered = {a for item in items.values() for a in item.refs}
-    annotators = [a for a in seen_annotators if a in answered]
-    for ident in [ident for ident, item in items.items() if not item.refs]:
-        del items[ident]
-    for item in items.values():  # answers in annotator order
-        if len(item.refs) > 1 and list(item.refs) != [a for a in annotators if a in item.refs]:
-            item.refs = {a: item.refs[a] for a in annotators if a in item.refs}
-            item.norms = {a: item.norms[a] for a in annotators if a in item.norms}
-    if not items:
+    joined = Joined.of(table, schema, tolerance)
+    problem = joined.first_problem()
+    if problem is not None:
+        record, message = problem
+        raise LabeltuiError(message, lines.paths[int(table.file[record])], int(table.line[record]))
+    if not len(joined.items):
         names = ", ".join(str(p) for p in lines.paths)
         raise LabeltuiError(f"no annotation with _status 'done' in {names}; nothing to review")
-    joined = list(items.values())
-    for item in joined:
-        item.score = disagreement(schema, list(item.norms.values()), tolerance)
     if only_disagreements is None:
-        only_disagreements = len(annotators) >= 2
-    queue = [
-        item
-        for item in joined
-        if (not only_disagreements or item.score > EPS) and keep.get(item.id, True)
-    ]
-    queue.sort(key=lambda item: (-round(item.score, 9), item.order))
+        only_disagreements = len(joined.annotators) >= 2
+    scores = joined.scores
+    chosen = np.flatnonzero(scores > EPS) if only_disagreements else np.arange(len(scores))
+    fields: dict[int, dict[str, Any]] = {}
+    if filters is not None or key is not None:
+        fields = _source_fields(lines, table, joined, chosen)
+        if filters is not None:
+            chosen = np.array([at for at in chosen.tolist() if filters.matches(fields[at])])
+            chosen = chosen.astype(np.int64)
+    distinct, inverse = np.unique(scores[chosen], return_inverse=True)
+    rounded = np.array([-round(s, 9) for s in distinct.tolist()], dtype=np.float64)
+    queue = chosen[np.lexsort((chosen, rounded[inverse.reshape(-1)]))]
     if key is not None:  # stable: ties keep the disagreement order
-        queue = [queue[i] for i in key.order([sort_values[item.id] for item in queue])]
-    return Loaded(schema, annotators, joined, queue, only_disagreements, tolerance, lines)
+        values = [key.value(fields[at]) for at in queue.tolist()]
+        queue = queue[np.array(key.order(values), dtype=np.int64)] if len(queue) else queue
+    return Loaded(schema, joined, only_disagreements, tolerance, lines, queue)
 
 
-def _unknown_label(choices: dict[str, frozenset[str]], labels: dict[str, Any]) -> str | None:
-    """A choice answer must name one of the schema's labels (else the schema is the wrong one);
-    `choices`: each choice and multi_choice task's label names."""
-    for task, known in choices.items():
-        value = labels.get(task)
-        names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        for name in names:
-            if isinstance(name, str) and name not in known:
-                return (
-                    f"unknown label {name!r} for task {task!r} "
-                    "(is this the schema these files were annotated with?)"
-                )
-    return None
+def _source_fields(
+    lines: Lines, table: AnnotationTable, joined: Joined, chosen: np.ndarray
+) -> dict[int, dict[str, Any]]:
+    """For --where and --sort: the fields of each chosen item's first line, read back in file
+    order (about 3 us an item)."""
+    first = joined.first[joined.items[chosen]]
+    order = np.lexsort((table.line[first], table.file[first]))
+    out: dict[int, dict[str, Any]] = {}
+    for i in order.tolist():
+        record = int(first[i])
+        obj = lines.read(LineRef(int(table.file[record]), int(table.line[record])))
+        out[int(chosen[i])] = _item_fields(obj)
+    return out

@@ -27,7 +27,7 @@ from labeltui.core.display import visible
 from labeltui.core.items import Item
 from labeltui.core.moving import Moving
 from labeltui.core.review.compare import is_invalid, majority, norm_labels
-from labeltui.core.review.load import Loaded, ReviewItem
+from labeltui.core.review.load import Items, Loaded, ReviewItem
 from labeltui.core.schema import Schema
 from labeltui.core.store import AnnotationStore, check_output_path
 from labeltui.errors import LabeltuiError
@@ -59,7 +59,8 @@ class Review(Moving):
         return self.loaded.annotators
 
     @property
-    def queue(self) -> list[ReviewItem]:
+    def queue(self) -> Items:
+        """Items made when asked for, by position (`load.Items`)."""
         return self.loaded.queue
 
     @property
@@ -89,7 +90,7 @@ class Review(Moving):
 
     def remaining(self) -> int:
         """Items of the queue without a gold line yet."""
-        return sum(not self.store.is_done(item.id) for item in self.queue)
+        return len(self.queue) - self.queue.count_among(self.store.current)
 
     def answer(self, annotator: str, item: ReviewItem | None = None) -> dict[str, Any] | None:
         """An annotator's `labels` for the item as they wrote them (None: no answer)."""
@@ -121,12 +122,12 @@ class Review(Moving):
         return len(self.queue)
 
     def item_id(self, position: int) -> str:
-        return self.queue[position].id
+        return self.queue.id(position)
 
     def resume(self) -> int:
         """Start at the first queue item without a gold line (the last item when none)."""
-        for i, item in enumerate(self.queue):
-            if not self.store.is_done(item.id):
+        for i in range(len(self.queue)):
+            if not self.store.is_done(self.queue.id(i)):
                 self.position = i
                 break
         else:
@@ -158,11 +159,10 @@ class Review(Moving):
         if ident is None:
             return False
         self.saves = max(0, self.saves - 1)
-        for i, item in enumerate(self.queue):
-            if item.id == ident:
-                self.go(i)
-                self.shown_at = time.monotonic()
-                break
+        position = self.queue.position(ident)
+        if position is not None:
+            self.go(position)
+            self.shown_at = time.monotonic()
         return True
 
     def close(self) -> None:
@@ -181,22 +181,13 @@ def check_answers(loaded: Loaded) -> None:
     """Refuse the files when a current `done` answer does not fit its task (a wrong type, an
     unknown label, a bad span or mark), naming the first such line, as `agree` does.
 
-    `load_review` keeps such an answer's form as `Invalid` (`compare.norm`), so this
-    walks memory only; the one line reported is read back to say what is wrong.
+    `load_review` keeps such an answer's form as `Invalid` (`compare.norm`), so this looks
+    at the codes in memory only; the one line reported is read back to say what is wrong.
     """
-    first: tuple[tuple[int, int], ReviewItem, str, int] | None = None
-    for item in loaded.items:
-        for annotator, normed in item.norms.items():
-            for i, value in enumerate(normed):
-                if is_invalid(value):
-                    ref = item.refs[annotator]
-                    place = (ref.file, ref.offset)
-                    if first is None or place < first[0]:
-                        first = (place, item, annotator, i)
-                    break
+    first = loaded.first_invalid()
     if first is None:
         return
-    _, item, annotator, index = first
+    item, annotator, index = first
     task = loaded.schema.tasks[index]
     value = item.answers[annotator].get(task.name)
     text = item.data.get(loaded.schema.text_field) if loaded.schema.text_field else None
