@@ -1,6 +1,8 @@
 """Reading annotation files fast into integer columns, for `agree` and `stats`.
 
 - `read.py`: the reader (blocks of lines to codes, big inputs split over forked processes);
+- `shape.py`, `shaped.py`, `integers.py`: lines of a known shape read with NumPy, a block at
+  a time, without parsing them (the rest is parsed);
 - `table.py`: the `AnnotationTable` it fills, item ids as integer keys, values as codes;
 - `merge.py`: the readers' results (`ReaderResult`, `ReadError`) merged in file order;
 - `fork.py`: a function in a forked child, its arrays returned through an in-memory file;

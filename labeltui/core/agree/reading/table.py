@@ -257,7 +257,9 @@ class IdCollector:
         self.count = 0
         self._parts: list[str] = []
         self._pending = 0
-        self._chunks: list[tuple[str | list[str], tuple[np.ndarray, np.ndarray] | None]] = []
+        self._chunks: list[
+            tuple[str | list[str] | IdGroups, tuple[np.ndarray, np.ndarray] | None]
+        ] = []
 
     def add(self, ids: list[str], joined: str | None = None) -> None:
         """Add a block's ids (`joined`: them joined by NUL, when already at hand)."""
@@ -274,6 +276,14 @@ class IdCollector:
         self._pending += len(ids)
         if self._pending >= ID_CHUNK:
             self._flush()
+
+    def add_keys(self, words: np.ndarray, lens: np.ndarray) -> None:
+        """Add a block's ids already as keys (`id_words`' form: shaped.py reads them so)."""
+        if not len(lens):
+            return
+        self._flush()
+        self.count += len(lens)
+        self._chunks.append((IdGroups(words, lens), (words, lens)))
 
     def _flush(self) -> None:
         if self._parts:
@@ -295,7 +305,12 @@ class IdCollector:
             return IdGroups(words[first], lens[first]), inverse
         ids: list[str] = []
         for part, _ in chunks:
-            ids.extend(part.split("\0") if type(part) is str else part)
+            if type(part) is str:
+                ids.extend(part.split("\0"))
+            elif isinstance(part, IdGroups):
+                ids.extend(part.as_list())
+            else:
+                ids.extend(part)
         distinct, codes = factorize(ids)
         return IdGroups(ids=distinct), codes
 
@@ -357,9 +372,15 @@ class Vocab:
     only strings, tuples and None, so a number, a list or an object never hits it by accident.
     """
 
-    __slots__ = ("counter", "index", "objects")
+    __slots__ = ("counter", "index", "objects", "words")
 
     def __init__(self) -> None:
+        self.words: tuple[np.ndarray, np.ndarray] = (
+            np.zeros(0, dtype=np.uint64),
+            np.zeros(0, dtype=np.int32),
+        )
+        """shaped.py: texts of up to 8 bytes seen, as sorted little-endian words, and their
+        codes."""
         self.index: dict[Any, int] = {None: -1}
         self.counter = count()
         self.objects: dict[int, Any] = {}

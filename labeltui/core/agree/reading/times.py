@@ -141,17 +141,49 @@ class TimeCollector:
                 joined = ""
             # each text one row: n texts of the form's length, no newline inside one
             if len(joined) == n * _ROW - 1 and joined.count("\n") == n - 1:
-                self._parts.append(joined)
-                self._codes.append(int(ann[0]))
-                self._counts.append(n)
-                self._pending += n
-                if self._pending >= TIME_CHUNK:
-                    self._flush()
+                self._add_joined(int(ann[0]), joined, n)
                 return
         self._flush()
         for code, text in zip(ann.tolist(), ts, strict=True):
             if type(text) is str:
                 self._add(code, text)
+
+    def add_spans(
+        self,
+        ann: np.ndarray,
+        data: np.ndarray,
+        words: np.ndarray,
+        begin: np.ndarray,
+        end: np.ndarray,
+    ) -> None:
+        """A block's times as the UTF-8 bytes `data[begin:end]` of each line (begin > end:
+        none; `words`: the 8 bytes at each offset of `data`, little-endian), read as
+        `add_block` reads them, without a string per line (shaped.py)."""
+        n = len(begin)
+        if not n:
+            return
+        single = bool((ann == ann[0]).all())
+        if single and bool((end - begin == len(_FORM)).all()):
+            # the texts as (3, n) big-endian words, as `_chunk_words` makes them
+            rows = np.stack([words[begin + 8 * j] for j in range(3)]).byteswap()
+            if bool(((rows & _CHECKED) == _EXPECTED).all()):
+                self._flush()  # the lines before these first
+                raw = rows.T.astype(">u8").tobytes()
+                if self._extremes(raw, rows, [int(ann[0])], [n], row=len(_FORM)):
+                    return
+        texts = [
+            bytes(data[b:e]).decode("utf-8") if b <= e else None
+            for b, e in zip(begin.tolist(), end.tolist(), strict=True)
+        ]
+        self.add_block(ann, texts, single)
+
+    def _add_joined(self, code: int, joined: str, n: int) -> None:
+        self._parts.append(joined)
+        self._codes.append(code)
+        self._counts.append(n)
+        self._pending += n
+        if self._pending >= TIME_CHUNK:
+            self._flush()
 
     def add_line(self, code: int, text: str) -> None:
         """One line's time, after every time added before it."""
@@ -182,9 +214,16 @@ class TimeCollector:
         for part, code, count in zip(parts, codes, counts, strict=True):  # as block by block
             merge_times(self.spans, block_times(np.full(count, code), part.split("\n"), True))
 
-    def _extremes(self, raw: bytes, words: np.ndarray, codes: list[int], counts: list[int]) -> bool:
+    def _extremes(
+        self,
+        raw: bytes,
+        words: np.ndarray,
+        codes: list[int],
+        counts: list[int],
+        row: int = _ROW,
+    ) -> bool:
         """Each code's smallest and largest text merged into the spans; False (nothing merged)
-        when one of them is no time (a month 13)."""
+        when one of them is no time (a month 13). `raw`: the texts, one every `row` bytes."""
         if len(set(codes)) == 1:
             groups: list[tuple[int, np.ndarray | None]] = [(codes[0], None)]
         else:
@@ -196,7 +235,7 @@ class TimeCollector:
             low_at, high_at = _pick(mine, largest=False), _pick(mine, largest=True)
             if at is not None:
                 low_at, high_at = int(at[low_at]), int(at[high_at])
-            low, high = _text(raw, low_at), _text(raw, high_at)
+            low, high = _text(raw, low_at, row), _text(raw, high_at, row)
             first, last = parse_ts(low), parse_ts(high)
             if first is None or last is None:
                 return False
@@ -256,5 +295,5 @@ def _pick(words: np.ndarray, largest: bool) -> int:
     return 0 if at is None else int(at[0])
 
 
-def _text(raw: bytes, row: int) -> str:
-    return raw[row * _ROW : row * _ROW + len(_FORM)].decode("ascii")
+def _text(raw: bytes, at: int, row: int = _ROW) -> str:
+    return raw[at * row : at * row + len(_FORM)].decode("ascii")
