@@ -6,7 +6,13 @@ on (the app's `_display` hook, called for every frame, headless or not). Two key
 `pagedown` (move only) and a triage label key (select, save with fsync, move). Goal: median
 under 16 ms (one frame at 60 Hz).
 
-    python benchmarks/keys.py [--items 1000]
+`--learn` measures `annotate --learn` instead: the triage keys 1, 2, 3 in turn (so the model
+has different answers to fit), each saving and moving to the next item (the most uncertain one
+once the model has scores), in a plain session and in a learning one (its model refitted in the
+background process after every save), alternating `--rounds` times; it prints both and the
+ratio of the medians (goal: at most 1.1x).
+
+    python benchmarks/keys.py [--items 1000] [--learn [--rounds 2]]
 """
 
 from __future__ import annotations
@@ -48,13 +54,26 @@ def make_dataset(folder: Path, n: int) -> tuple[Path, Path]:
     return data, folder / "keys.yaml"
 
 
-async def measure(data: Path, schema: Path, out: Path, key: str, char: str | None, n: int):
+async def measure(
+    data: Path,
+    schema: Path,
+    out: Path,
+    key: str,
+    char: str | None,
+    n: int,
+    learn: bool = False,
+    cycle: bool = False,
+):
+    """Latencies (ms) of `n` presses of `key` (`cycle`: of 1, 2, 3 in turn), each until the
+    first frame composed after the session moved to another item."""
     from textual.events import Key
 
+    from labeltui.core.learn_session import open_learn_session
     from labeltui.core.session import open_session
     from labeltui.ui.app import make_app
 
-    session = open_session(data, schema, "bench", out)
+    opener = open_learn_session if learn else open_session
+    session = opener(data, schema, "bench", out)
     session.index.scan_all()
     app = make_app(session)
     frames: list[tuple[float, int]] = []
@@ -69,20 +88,24 @@ async def measure(data: Path, schema: Path, out: Path, key: str, char: str | Non
     latencies: list[float] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        for _ in range(n):
-            target = session.position + 1
+        for press in range(n):
+            if cycle:
+                key = char = "123"[press % 3]
+            before = session.position
             frames.clear()
             start = time.perf_counter()
             app.post_message(Key(key, char))
             deadline = start + 5
             while time.perf_counter() < deadline:
-                shown = [t for t, pos in frames if pos == target]
+                shown = [t for t, pos in frames if pos != before]
                 if shown:
                     latencies.append((shown[0] - start) * 1000)
                     break
                 await asyncio.sleep(0)
             else:
-                raise SystemExit(f"{key}: item {target} never appeared")
+                raise SystemExit(f"{key}: no other item appeared after item {before + 1}")
+    if learn:
+        print(f"  ({session.model_status()})")
     session.close()
     return latencies
 
@@ -96,10 +119,32 @@ def report(name: str, latencies: list[float]) -> None:
     )
 
 
+def learn_case(items: int, rounds: int) -> None:
+    """Plain and learning sessions, alternating, on the same keys; the ratio of the medians."""
+    plain: list[float] = []
+    learning: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data, schema = make_dataset(folder, items + 1)
+        for run in range(rounds):
+            for learn, into in ((False, plain), (True, learning)):
+                out = folder / f"{'learn' if learn else 'plain'}{run}.jsonl"
+                into += asyncio.run(measure(data, schema, out, "1", "1", items, learn, True))
+        report("label keys, plain session", plain)
+        report("label keys, --learn", learning)
+    ratio = statistics.median(learning) / statistics.median(plain)
+    print(f"--learn / plain (medians): {ratio:.2f}x   goal: at most 1.1x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument("--learn", action="store_true")
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    if args.learn:
+        learn_case(args.items, args.rounds)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         data, schema = make_dataset(folder, args.items + 1)

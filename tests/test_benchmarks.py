@@ -23,6 +23,7 @@ CASES = {
     "team_load.py": (["--lines", "20000", "--items", "500"], "claims/s"),
     "suggest.py": (["--lines", "3000"], "suggest ("),
     "taxonomy.py": (["--labels", "2000"], "per keystroke"),
+    "learn.py": (["--runs", "1", "--pool", "2000", "--test", "300"], "uncertainty"),
 }
 NEEDS_TMUX = {"open_large.py", "huge_line.py"}
 
@@ -42,3 +43,16 @@ def test_benchmark_script_runs(script):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert expected in done.stdout
+
+
+@pytest.mark.slow
+def test_keys_learn_case_runs():
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "keys.py"), "--learn", "--items", "30", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=BENCH.parent,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "--learn / plain (medians)" in done.stdout

@@ -41,8 +41,8 @@ class Progress:
     skipped: int = 0
     """Items whose current line is `skipped`."""
     connection: str | None = None
-    """What the status line says about the server in team mode (`offline, 3 to send`), or
-    None (files only, or everything sent)."""
+    """What the status line always shows: the server in team mode (`offline, 3 to send`), a
+    failed model with `--learn`; None when all is well."""
 
     @property
     def annotated(self) -> int:
