@@ -162,6 +162,23 @@ def annotate(
             help="With --db: the folder relative audio paths are under (default: here).",
         ),
     ] = None,
+    learn: Annotated[
+        bool,
+        typer.Option(
+            "--learn",
+            help="A model learns from your answers in the background, suggests labels and "
+            "brings the least certain items next (needs labeltui[learn]).",
+        ),
+    ] = False,
+    uncertainty: Annotated[
+        str | None,
+        typer.Option(
+            "--uncertainty",
+            metavar="entropy|least|margin",
+            help="With --learn: how the model's uncertainty is measured (default entropy).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Label a dataset, one item at a time (or a team project's items with --db).
 
@@ -172,7 +189,8 @@ def annotate(
     if db is None and schema is None:
         _missing(ctx, "'--schema' / '-s'", "option")
     options = {"gold": gold, "gold_every": gold_every, "db": db, "project": project,
-               "lease": lease, "media": media}  # fmt: skip
+               "lease": lease, "media": media, "learn": learn or None,
+               "uncertainty": uncertainty}  # fmt: skip
     run_annotate(
         dataset,
         schema,

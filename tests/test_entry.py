@@ -26,6 +26,8 @@ QUICK = [
     ["--db", "postgresql://ann@db/labels", "--project", "tickets"],
     ["--db=host=db", "-p", "tickets", "-a", "ann", "--lease", "5", "--media", "m", "-o", "x.jsonl"],
     ["--db", "postgresql://db/x", "-p", "t", "--sort", "-score", "--lease=0.5"],
+    ["data.jsonl", "-s", "s.yaml", "--learn"],
+    ["--learn", "data.jsonl", "--uncertainty", "margin", "-s", "s.yaml"],
 ]
 
 NOT_QUICK = [
@@ -44,6 +46,8 @@ NOT_QUICK = [
     ["data.jsonl", "--db", "postgresql://db/x", "-p", "t"],  # the command refuses DATASET
     ["--db", "postgresql://db/x", "-p", "t", "--lease", "soon"],  # typer says what is wrong
     ["--db=", "-p", "t"],  # empty (the PG* variables): typer's, as every empty value
+    ["data.jsonl", "-s", "s.yaml", "--learn", "--learn"],  # given twice
+    ["data.jsonl", "-s", "s.yaml", "--learn=yes"],  # typer says a flag takes no value
 ]
 
 
@@ -84,6 +88,14 @@ def test_the_option_table_is_typers():
             for opt in [*param.opts, *param.secondary_opts]:
                 expected[opt] = param.name
     assert expected == OPTIONS
+    flags = {
+        opt: param.name
+        for param in command.params
+        if param.param_type_name == "option" and param.is_flag
+        for opt in param.opts
+    }
+    flags.pop("--help", None)
+    assert flags == annotate_command.FLAGS
     multiple = {p.name for p in command.params if getattr(p, "multiple", False)}
     assert multiple == annotate_command._REPEATABLE
 

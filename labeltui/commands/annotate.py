@@ -29,7 +29,10 @@ OPTIONS = {
     "-p": "project",
     "--lease": "lease",
     "--media": "media",
+    "--uncertainty": "uncertainty",
 }
+#: Every flag of `annotate` (an option without a value) -> its parameter.
+FLAGS = {"--learn": "learn"}
 _REPEATABLE = {"where"}
 
 
@@ -56,13 +59,17 @@ def run_annotate(
     project: str | None = None,
     lease: float | None = None,
     media: Path | None = None,
+    learn: bool = False,
+    uncertainty: str | None = None,
 ) -> None:
     """Open the session (a LabeltuiError: nothing opened) and run the app until quit."""
     from labeltui.errors import LabeltuiError
 
+    if uncertainty is not None and not learn:
+        raise LabeltuiError("--uncertainty goes with --learn")
     if db is not None:
         given = {"DATASET": dataset, "--schema": schema, "--where": where, "--gold": gold,
-                 "--gold-every": gold_every}  # fmt: skip
+                 "--gold-every": gold_every, "--learn": learn}  # fmt: skip
         extra = [name for name, value in given.items() if value]
         if extra:
             raise LabeltuiError(
@@ -76,18 +83,34 @@ def run_annotate(
     if extra:
         raise LabeltuiError(f"{', '.join(extra)} goes with --db URL (team mode)")
     assert dataset is not None and schema is not None  # the parsers said so already
-    from labeltui.core.session import open_session
+    if learn:
+        from labeltui.core.learn_session import open_learn_session
 
-    session = open_session(
-        dataset,
-        schema,
-        annotator or default_annotator(),
-        out,
-        where=where,
-        sort=sort,
-        gold=gold,
-        gold_every=gold_every,
-    )
+        if gold is None and gold_every is not None:
+            raise LabeltuiError("--gold and --gold-every go together: give both or neither")
+        session = open_learn_session(
+            dataset,
+            schema,
+            annotator or default_annotator(),
+            out,
+            where=where,
+            sort=sort,
+            strategy=uncertainty or "entropy",
+            gold=gold,
+        )
+    else:
+        from labeltui.core.session import open_session
+
+        session = open_session(
+            dataset,
+            schema,
+            annotator or default_annotator(),
+            out,
+            where=where,
+            sort=sort,
+            gold=gold,
+            gold_every=gold_every,
+        )
     from labeltui.ui.app import make_app  # Textual: only once the input is known to be good
     from labeltui.ui.launch import run_app
 
@@ -125,7 +148,11 @@ def parse_quick(args: list[str]) -> dict | None:
     positional: list[str] = []
     words = iter(args)
     for word in words:
-        if word.startswith("-"):
+        if word in FLAGS:
+            if FLAGS[word] in values:
+                return None
+            values[FLAGS[word]] = True
+        elif word.startswith("-"):
             name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
             key = OPTIONS.get(name)
             if key is None or (key in values and key not in _REPEATABLE):
