@@ -83,34 +83,19 @@ def run_annotate(
     if extra:
         raise LabeltuiError(f"{', '.join(extra)} goes with --db URL (team mode)")
     assert dataset is not None and schema is not None  # the parsers said so already
-    if learn:
-        from labeltui.core.learn_session import open_learn_session
+    if learn:  # a model in the loop: scikit-learn only in its own process
+        from labeltui.core.learn_session import open_learn_session as opener
 
         if gold is None and gold_every is not None:
             raise LabeltuiError("--gold and --gold-every go together: give both or neither")
-        session = open_learn_session(
-            dataset,
-            schema,
-            annotator or default_annotator(),
-            out,
-            where=where,
-            sort=sort,
-            strategy=uncertainty or "entropy",
-            gold=gold,
-        )
+        extra: dict = {"strategy": uncertainty or "entropy", "gold": gold}
     else:
-        from labeltui.core.session import open_session
+        from labeltui.core.session import open_session as opener
 
-        session = open_session(
-            dataset,
-            schema,
-            annotator or default_annotator(),
-            out,
-            where=where,
-            sort=sort,
-            gold=gold,
-            gold_every=gold_every,
-        )
+        extra = {"gold": gold, "gold_every": gold_every}
+    session = opener(
+        dataset, schema, annotator or default_annotator(), out, where=where, sort=sort, **extra
+    )
     from labeltui.ui.app import make_app  # Textual: only once the input is known to be good
     from labeltui.ui.launch import run_app
 

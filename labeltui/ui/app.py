@@ -182,13 +182,7 @@ class TeamScreen(AnnotateScreen):
         self.status = status_text(queue.progress(), queue.store.annotator, width - 2)
 
     def saved(self, status: str, sources: list[str], moved: bool) -> None:
-        expected = self.team.expected
-        if expected:
-            self.expected.update(Text(visible_line(expected), style="bold", no_wrap=True,
-                                      overflow="ellipsis"))  # fmt: skip
-            self.expected.display = True
-        else:
-            self.hide_expected()
+        self.show_expected(self.team.expected)
 
     def all_answered(self) -> str:
         return "Every item of this session has an annotation; the next one comes from the server."

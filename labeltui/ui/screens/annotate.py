@@ -236,14 +236,17 @@ class AnnotateScreen(LabellingScreen):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def saved(self, status: str, sources: list[str], moved: bool) -> None:
-        expected = self.session.expected
+    def show_expected(self, expected: str | None) -> None:
+        """After a gold item's save: its expected answer when the saved one differs."""
         if expected:
             self.expected.update(Text(visible_line(expected), style="bold", no_wrap=True,
                                       overflow="ellipsis"))  # fmt: skip
             self.expected.display = True
         else:
             self.hide_expected()
+
+    def saved(self, status: str, sources: list[str], moved: bool) -> None:
+        self.show_expected(self.session.expected)
         if not moved and self.session.index.complete:
             left = self.session.remaining()
             have = "item has" if left == 1 else "items have"
