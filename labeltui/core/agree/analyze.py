@@ -30,7 +30,7 @@ from labeltui.core.agree import kappa as _kappa
 from labeltui.core.agree import matching as _matching
 from labeltui.core.agree.bootstrap import intervals
 from labeltui.core.agree.hierarchy import hierarchy_json
-from labeltui.core.agree.matrix import TaskData, build_task
+from labeltui.core.agree.matrix import TaskData, build_task, codes_used
 from labeltui.core.agree.patterns import Patterns, find_patterns
 from labeltui.core.agree.reading.read import read_annotation_files
 from labeltui.core.agree.reading.table import AnnotationTable
@@ -123,10 +123,13 @@ def analyze(
         from labeltui.core.agree.reading.extras import ReadOptions
 
         scored = read_annotation_files(list(paths), options=ReadOptions(gold_answers=True))
-    current = table.current()
+    current = None if table.every_current() else table.current()  # None: every record
     scored_current = current if scored is table else scored.current()
-    present = np.bincount(table.ann[current], minlength=len(table.annotators))
-    people = sorted(table.annotators[c] for c in np.flatnonzero(present).tolist())
+    if current is None:  # every annotator read has a record, and every record counts
+        people = sorted(table.annotators)
+    else:
+        used = codes_used(table.ann[current], len(table.annotators))
+        people = sorted(table.annotators[c] for c in used.tolist())
     if len(people) < 2:
         who = f" (only {people[0]!r})" if people else ""
         raise LabeltuiError(
@@ -182,7 +185,7 @@ def pair_key(a: str, b: str) -> str:
 
 
 def _compute(data: TaskData, options: dict[str, Any], boot: dict[str, Any] | None) -> TaskResult:
-    m = (data.matrix >= 0).sum(axis=1)
+    m = labels_per_row(data.matrix)
     n_ann = len(data.annotators)
     rows = np.flatnonzero(m >= 2)
     head: dict[str, Any] = {
@@ -194,7 +197,8 @@ def _compute(data: TaskData, options: dict[str, Any], boot: dict[str, Any] | Non
     pairs = list(combinations(range(n_ann), 2))
     if data.kind in ("choice", "multi_choice"):
         n_codes = len(data.labels) if data.kind == "choice" else len(data.values)
-        patterns = find_patterns(data.matrix[rows].astype(np.int64), n_codes)
+        labelled = data.matrix if len(rows) == len(m) else data.matrix[rows]
+        patterns = find_patterns(labelled, n_codes)
         if data.kind == "choice":
             once = data.matrix[m == 1]
             singles = np.bincount(once[once >= 0].astype(np.int64), minlength=n_codes)
@@ -237,6 +241,15 @@ def _compute(data: TaskData, options: dict[str, Any], boot: dict[str, Any] | Non
     pair_counts = counts if patterns is None else None
     body["warnings"] = warnings(data, head, body)
     return TaskResult(data, {**head, **body}, patterns, rows, pair_counts)
+
+
+def labels_per_row(matrix: np.ndarray) -> np.ndarray:
+    """(rows,) how many cells of each row hold a label, a column at a time (a sum along rows
+    of a few columns is slow in NumPy)."""
+    m: np.ndarray = np.zeros(len(matrix), dtype=np.int16 if matrix.shape[1] < 2**15 else np.int64)
+    for j in range(matrix.shape[1]):
+        m += matrix[:, j] >= 0
+    return m
 
 
 def annotator_competence(data: TaskData) -> dict[str, Any]:

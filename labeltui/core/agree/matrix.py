@@ -49,16 +49,20 @@ class TaskData:
 
 def build_task(
     table: AnnotationTable,
-    current: np.ndarray,
+    current: np.ndarray | None,
     name: str,
     schema_task: Any | None = None,
 ) -> TaskData:
-    """The matrix of task `name` from the current records of `table`."""
+    """The matrix of task `name` from the current records of `table` (None: every record, whose
+    columns are then used whole, not gathered)."""
     column = table.tasks[name]
-    codes = column.codes[current]
-    has = codes >= 0
-    records = current[has]
-    codes = codes[has].astype(np.int64)
+    every = current is None or is_every_record(current, len(table.ann))
+    records = None if every else current
+    codes = column.codes if records is None else column.codes[records]
+    if len(codes) and int(codes.min()) < 0:  # records without a value for this task
+        has = codes >= 0
+        records = np.flatnonzero(has) if records is None else records[has]
+        codes = codes[has]
     n_values = len(column.values)
     distinct, first = first_seen(codes, n_values)
     classes = [_classify(column.values[c]) for c in distinct.tolist()]
@@ -70,7 +74,7 @@ def build_task(
     for cls, at in zip(classes, first.tolist(), strict=True):
         misfit = cls != kind and (cls != "empty" or kind == "choice")
         if cls == "bad" or misfit:
-            path, line = table.where(int(records[at]))
+            path, line = table.where(at if records is None else int(records[at]))
             raise LabeltuiError(
                 f"task {name!r}: this value does not fit a {kind} task (expected {_WHAT[kind]})",
                 path,
@@ -85,7 +89,7 @@ def build_task(
             bad = unknown[0]
             for c, at in zip(distinct.tolist(), first.tolist(), strict=True):
                 if bad in _labels_used(kind, [column.values[c]]):
-                    path, line = table.where(int(records[at]))
+                    path, line = table.where(at if records is None else int(records[at]))
                     raise LabeltuiError(
                         f"task {name!r}: label {bad!r} is not in the schema "
                         f"(known: {', '.join(allowed)})",
@@ -97,31 +101,39 @@ def build_task(
         labels = allowed if kind == "choice" else sorted(used, key=place.__getitem__)
     else:
         labels = sorted(used)
-    ann_codes = np.flatnonzero(np.bincount(table.ann[records], minlength=len(table.annotators)))
-    names = sorted(table.annotators[c] for c in ann_codes.tolist())
+    ann = table.ann if records is None else table.ann[records]
+    item_of = table.item if records is None else table.item[records]
+    if records is None:  # every record, each with a value: every annotator and item is there
+        used_ann = np.ones(len(table.annotators), dtype=bool)
+        present = np.ones(len(table.item_ids), dtype=bool)
+    else:
+        used_ann = np.zeros(len(table.annotators), dtype=bool)
+        present = np.zeros(len(table.item_ids), dtype=bool)
+        for part in _slices(len(codes)):
+            used_ann[ann[part]] = True
+            present[item_of[part]] = True
+    names = sorted(table.annotators[c] for c in np.flatnonzero(used_ann).tolist())
     ann_col = np.full(len(table.annotators), -1, dtype=np.int64)
     for col, who in enumerate(names):
         ann_col[table.annotators.index(who)] = col
-    item_of = table.item[records]
-    present = np.zeros(len(table.item_ids), dtype=bool)
-    present[item_of] = True
-    items = np.flatnonzero(present)
-    row = (np.cumsum(present) - 1)[item_of]
+    if bool(present.all()):  # every item has a value: rows are item codes
+        items, rank = np.arange(len(present)), None
+    else:
+        items = np.flatnonzero(present)
+        rank = np.cumsum(present) - 1
     if kind == "choice":
         position = {label: i for i, label in enumerate(labels)}
         # a list among the values (a line that is not current) has no position, and no hash
         where = [position.get(v, -1) if type(v) is str else -1 for v in column.values]
         lookup = np.array([*where, -1], dtype=np.int64)
-        cells = lookup[codes]
         values: list[Any] = []
     else:
-        local = np.full(n_values, -1, dtype=np.int64)
-        local[distinct] = np.arange(len(distinct))
-        cells = local[codes]
+        lookup = np.full(n_values, -1, dtype=np.int64)
+        lookup[distinct] = np.arange(len(distinct))
         values = [column.values[c] for c in distinct.tolist()]
     dtype = np.int8 if max(len(labels), len(values)) < 127 else np.int32
     matrix = np.full((len(items), len(names)), -1, dtype=dtype)
-    matrix[row, ann_col[table.ann[records]]] = cells
+    _fill(matrix, codes, lookup, item_of, rank, ann, ann_col)
     return TaskData(
         name=name,
         kind=kind,
@@ -134,19 +146,80 @@ def build_task(
     )
 
 
+#: Records handled at a time when a matrix is filled (small buffers, reused, in the cache).
+SLICE = 1 << 18
+
+
+def _slices(n: int) -> list[slice]:
+    return [slice(start, start + SLICE) for start in range(0, n, SLICE)]
+
+
+def _fill(
+    matrix: np.ndarray,
+    codes: np.ndarray,
+    lookup: np.ndarray,
+    item_of: np.ndarray,
+    rank: np.ndarray | None,
+    ann: np.ndarray,
+    ann_col: np.ndarray,
+) -> None:
+    """`matrix[row, column] = lookup[code]` for each record: its item's row (`rank[item]`, or
+    the item itself when `rank` is None) and its annotator's column."""
+    columns = matrix.shape[1]
+    flat = matrix.reshape(-1)
+    cells = lookup.astype(matrix.dtype)
+    col = None if _identity(ann_col) else ann_col
+    wide = matrix.size >= 2**31
+    for part in _slices(len(codes)):
+        rows = item_of[part] if rank is None else rank[item_of[part]]
+        at: np.ndarray = rows.astype(np.int64 if wide else np.int32)
+        at *= columns
+        at += ann[part] if col is None else col[ann[part]]
+        flat[at] = cells[codes[part]]
+
+
 def first_seen(codes: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct value codes among `codes`, the position of each one's first occurrence):
     the values in the order the files first show them, as the kind inference wants them."""
     if len(codes) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    distinct = np.flatnonzero(np.bincount(codes, minlength=n_values))
-    if len(distinct) <= 64:  # a few label names: one pass each
-        first = np.array([np.argmax(codes == v) for v in distinct.tolist()], dtype=np.int64)
+    distinct = codes_used(codes, n_values)
+    if len(distinct) <= 64:  # a few label names: looked for in growing slices from the start
+        at = np.full(n_values, len(codes), dtype=np.int64)
+        todo, start, size = distinct, 0, 1 << 12
+        while len(todo) and start < len(codes):
+            part = codes[start : start + size]
+            for v in todo.tolist():
+                hits = part == v
+                if hits.any():
+                    at[v] = start + int(np.argmax(hits))
+            todo = todo[at[todo] == len(codes)]
+            start, size = start + size, size * 4
+        first = at[distinct]
     else:
         at = np.full(n_values, len(codes), dtype=np.int64)
         np.minimum.at(at, codes, np.arange(len(codes), dtype=np.int64))
         first = at[distinct]
     return distinct, first
+
+
+def codes_used(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """The distinct codes (0 <= code < n_codes) among `codes`, in order (a mark per code: no
+    counts of a million)."""
+    seen = np.zeros(n_codes, dtype=bool)
+    seen[codes] = True
+    return np.flatnonzero(seen)
+
+
+def is_every_record(current: np.ndarray, n: int) -> bool:
+    """Whether `current` is 0, 1, ..., n-1 (every record counts: columns are used whole)."""
+    if len(current) != n:
+        return False
+    return n == 0 or (int(current[0]) == 0 and bool((current[1:] > current[:-1]).all()))
+
+
+def _identity(mapping: np.ndarray) -> bool:
+    return bool((mapping == np.arange(len(mapping))).all())
 
 
 def _classify(value: Any) -> str:

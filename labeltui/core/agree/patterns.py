@@ -50,7 +50,7 @@ def find_patterns(matrix: np.ndarray, n_codes: int) -> Patterns:
     base = n_codes + 1
     if m * np.log2(base) < 62:  # one integer per row: a 1-D unique is much faster
         powers = base ** np.arange(m, dtype=np.int64)
-        keys = (matrix.astype(np.int64) + 1) @ powers
+        keys = _row_keys(matrix, powers)
         if base**m <= 4 * n + 65536:  # few possible rows: count them, no sort
             counts = np.bincount(keys, minlength=base**m)
             uniq = np.flatnonzero(counts)
@@ -62,8 +62,22 @@ def find_patterns(matrix: np.ndarray, n_codes: int) -> Patterns:
             uniq, inverse, weight = np.unique(keys, return_inverse=True, return_counts=True)
         rows = (uniq[:, None] // powers[None, :]) % base - 1
     else:
-        rows, inverse, weight = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+        rows, inverse, weight = np.unique(
+            matrix.astype(np.int64), axis=0, return_inverse=True, return_counts=True
+        )
     return Patterns(rows.astype(np.int64), weight, inverse.reshape(-1), n_codes)
+
+
+def _row_keys(matrix: np.ndarray, powers: np.ndarray) -> np.ndarray:
+    """`(matrix + 1) @ powers` in int64, a column at a time (the matrix may be int8; no int64
+    copy of it, no integer matrix product)."""
+    keys = np.zeros(len(matrix), dtype=np.int64)
+    column = np.empty(len(matrix), dtype=np.int64)
+    for j, power in enumerate(powers.tolist()):
+        np.add(matrix[:, j], 1, out=column, dtype=np.int64)
+        column *= power
+        keys += column
+    return keys
 
 
 def code_counts(rows: np.ndarray, n_codes: int) -> np.ndarray:

@@ -4,6 +4,8 @@
 - `shape.py`, `shaped.py`, `integers.py`: lines of a known shape read with NumPy, a block at
   a time, without parsing them (the rest is parsed);
 - `table.py`: the `AnnotationTable` it fills, item ids as integer keys, values as codes;
+  `ordered.py`: ids that come in the same order in every file grouped without a sort;
+- `lines.py`: one line judged in full (the careful path, a half-written last line);
 - `merge.py`: the readers' results (`ReaderResult`, `ReadError`) merged in file order;
 - `fork.py`: a function in a forked child, its arrays returned through an in-memory file;
 - `extras.py`, `times.py`: what `stats` reads beyond `agree` (`_ms`, dataset and gold lines;

@@ -51,6 +51,15 @@ def fork(function: Any, argument: Any) -> tuple[int, int]:
     return pid, fd
 
 
+def running(child: tuple[int, int]) -> bool:
+    """Whether a child started by `fork` is still running (it stays to be collected)."""
+    try:
+        done = os.waitid(os.P_PID, child[0], os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except (OSError, AttributeError):  # pragma: no cover - no waitid (macOS): say it ended
+        return False
+    return done is None
+
+
 _ALIGN = 64
 
 

@@ -10,6 +10,7 @@ them all into one `AnnotationTable`, and turns the first error (in file order) i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,27 @@ def _line_offsets(pieces: list[Piece], lines: dict[int, int]) -> list[int]:
     return offsets
 
 
+def warm_heap(own: ReaderResult, readers: int, waiting: Callable[[], bool]) -> None:
+    """While `waiting()` (other readers still at work), touch memory the size of the merged
+    columns (estimated from this reader's share), then free it.
+
+    Memory a process touches for the first time is slow to fault in (on the test VM, 2-3 ms a
+    MB: most of the merge's time when its columns are new memory). Freed, it stays with the
+    allocator (`shaped.keep_freed_memory`) and the merge's columns reuse it. Nothing is
+    touched once the others are done: then it would only move the cost."""
+    if own.error is not None:
+        return
+    n = sum(len(data.ann) for _, data in own.pieces) * readers
+    int32_columns = 3 + len(own.tasks)  # ann, item, line and the tasks; file and done below
+    dtypes = [np.int32] * int32_columns + [np.int16, np.bool_]
+    warm = []
+    for dtype in dtypes:
+        if not waiting():
+            break
+        warm.append(np.ones(n, dtype=dtype))
+    del warm
+
+
 def _raise_first_error(results: list[ReaderResult], pieces: list[Piece]) -> None:
     """The error of the earliest piece, as reading the files one line after another would find
     it first; every piece before it was read in full by some reader."""
@@ -161,27 +183,26 @@ def merge(names: list[str], results: list[ReaderResult], pieces: list[Piece]) ->
             }
             for r in results
         ]
-    ann_parts, item_parts, done_parts, file_parts, line_parts = [], [], [], [], []
-    task_parts: dict[str, list[np.ndarray]] = {name: [] for name in order}
+    total = sum(len(entry[2].ann) for entry in by_piece if entry is not None)
+    columns = _Columns(total, order)
+    at = 0
     for index, entry in enumerate(by_piece):
         assert entry is not None
         k, file_index, data = entry
         n = len(data.ann)
-        ann_map, item_map = ann_maps[k], item_maps[k]
-        ann_parts.append(data.ann if ann_map is None else ann_map[data.ann])
-        item_parts.append(data.item if item_map is None else item_map[data.item])
-        done_parts.append(data.done)
-        file_parts.append(np.full(n, file_index, dtype=np.int16))
-        before = offsets[index]
-        line_parts.append(data.line + before if before else data.line)
-        for name, parts in task_parts.items():
+        put = slice(at, at + n)
+        at += n
+        _put(columns.ann[put], data.ann, ann_maps[k])
+        _put(columns.item[put], data.item, item_maps[k])
+        columns.done[put] = data.done
+        columns.file[put] = file_index
+        np.add(data.line, offsets[index], out=columns.line[put])
+        for name, column in columns.tasks.items():
             codes = data.tasks.get(name)
             if codes is None:
-                parts.append(np.full(n, -1, dtype=np.int32))
-            elif name in value_maps[k]:
-                parts.append(value_maps[k][name][codes])  # -1 picks the map's trailing -1
+                column[put] = -1
             else:
-                parts.append(codes)
+                _put(column[put], codes, value_maps[k].get(name))
     notes = _notes(names, by_piece, offsets)
     gold_answers = sum(entry[2].gold_answers for entry in by_piece if entry is not None)
     extra: dict[str, Any] = {}
@@ -204,19 +225,60 @@ def merge(names: list[str], results: list[ReaderResult], pieces: list[Piece]) ->
         paths=names,
         annotators=list(annotators),
         item_ids=items,
-        ann=join(ann_parts, np.int32),
-        item=join(item_parts, np.int32),
-        done=join(done_parts, bool),
-        file=join(file_parts, np.int16),
-        line=join(line_parts, np.int32),
-        tasks={
-            name: TaskColumn(join(parts, np.int32), task_values[name])
-            for name, parts in task_parts.items()
-        },
+        ann=columns.ann,
+        item=columns.item,
+        done=columns.done,
+        file=columns.file,
+        line=columns.line,
+        tasks={name: TaskColumn(codes, task_values[name]) for name, codes in columns.tasks.items()},
         notes=notes,
         gold_answers=gold_answers,
         **extra,
     )
+
+
+class _Columns:
+    """The merged table's columns, filled piece by piece in place (no parts to join)."""
+
+    def __init__(self, n: int, tasks: dict[str, None]) -> None:
+        self.ann = np.empty(n, dtype=np.int32)
+        self.item = np.empty(n, dtype=np.int32)
+        self.done = np.empty(n, dtype=bool)
+        self.file = np.empty(n, dtype=np.int16)
+        self.line = np.empty(n, dtype=np.int32)
+        self.tasks = {name: np.empty(n, dtype=np.int32) for name in tasks}
+
+
+def _put(out: np.ndarray, codes: np.ndarray, mapping: np.ndarray | None) -> None:
+    """`out[:] = mapping[codes]` (code -1 picks a value map's trailing -1); a map that only
+    adds a constant (a reader's item codes after another's) adds it, no map copies."""
+    if mapping is None or not len(codes):
+        out[:] = codes
+        return
+    shift = _shift(mapping)
+    if shift == 0:
+        out[:] = codes
+    elif shift is not None and int(codes.min()) >= 0:
+        np.add(codes, shift, out=out)
+    else:
+        np.take(mapping, codes, out=out, mode="wrap")
+
+
+def remap(codes: np.ndarray, mapping: np.ndarray) -> np.ndarray:
+    """`mapping[codes]`, or `codes` themselves when the map changes no code."""
+    return codes if _shift(mapping) == 0 else mapping[codes]
+
+
+def _shift(mapping: np.ndarray) -> int | None:
+    """The constant c when `mapping[i] == i + c` for every code i (a trailing -1 for code -1
+    aside), else None."""
+    body = mapping[:-1] if len(mapping) and mapping[-1] == -1 else mapping
+    if not len(body):
+        return None
+    c = int(body[0])
+    if int(body[-1]) - c != len(body) - 1:
+        return None
+    return c if bool((np.diff(body) == 1).all()) else None
 
 
 def _notes(

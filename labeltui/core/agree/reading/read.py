@@ -7,7 +7,7 @@ picks the last line of each (annotator, item) with NumPy.
 
 Where the time goes, and what was done about it (measured with benchmarks/agree.py):
 
-- the shape path (shape.py, shaped.py): files are read 2 MB at a time, and a block of whole
+- the shape path (shape.py, shaped.py): files are read 1 MB at a time, and a block of whole
   lines is checked and read with NumPy over all its lines at once when they share the shape
   of a line seen before (the same keys, order and separators; strings without escapes;
   integers): no line is parsed, no string or dict made per line, 0.3-0.4 us a line against
@@ -61,7 +61,9 @@ from labeltui.core.agree.reading.extras import (
     ms_column,
     stats_line,
 )
-from labeltui.core.agree.reading.fork import collect, fork
+from labeltui.core.agree.reading.fork import collect, fork, running
+from labeltui.core.agree.reading.lines import BOM as _BOM
+from labeltui.core.agree.reading.lines import check_line, incomplete, parse_annotation_line
 from labeltui.core.agree.reading.merge import (
     Piece,
     PieceData,
@@ -69,6 +71,8 @@ from labeltui.core.agree.reading.merge import (
     ReadError,
     join,
     merge,
+    remap,
+    warm_heap,
 )
 from labeltui.core.agree.reading.shape import BlockScan, Shape, scan_block
 from labeltui.core.agree.reading.shaped import (
@@ -80,9 +84,9 @@ from labeltui.core.agree.reading.shaped import (
 from labeltui.core.agree.reading.table import AnnotationTable, IdCollector, Vocab
 from labeltui.core.agree.reading.times import TimeCollector
 from labeltui.core.annotations.files import stat_regular
-from labeltui.core.annotations.line import REVIEW_KEY, is_review_line, line_done, status_problem
+from labeltui.core.annotations.line import REVIEW_KEY, is_review_line
 from labeltui.core.annotations.notes import note
-from labeltui.core.annotations.parse import BadLine, fast_loads, parse_line
+from labeltui.core.annotations.parse import fast_loads
 from labeltui.core.workers import can_fork, no_gc
 from labeltui.errors import LabeltuiError
 
@@ -90,7 +94,7 @@ from labeltui.errors import LabeltuiError
 BLOCK_LINES = 1000
 #: Bytes read at a time (memory stays flat however big the file); a block of whole lines of
 #: about this size is checked and read at once (shaped.py).
-READ_BYTES = 2 << 20
+READ_BYTES = 1 << 20
 #: Lines of a known shape are read with NumPy (shaped.py); False: every line is parsed (tests
 #: compare the two).
 SHAPES = True
@@ -101,8 +105,11 @@ SHAPE_REST = 8
 PARALLEL_BYTES = 48 * 1024 * 1024
 #: Files are cut into pieces of at least this size.
 MIN_PIECE_BYTES = 1024 * 1024
+#: This process reads this much more than an equal share of each file: a forked reader is
+#: slower (it copies the pages it writes to, and sends its result back), and equal shares left
+#: this process waiting for it (~3-5% of the time of a share, benchmarks/agree.py).
+FIRST_EXTRA = 0.02
 
-_BOM = b"\xef\xbb\xbf"
 _GET_ID = itemgetter("_id")
 _GET_ANN = itemgetter("_annotator")
 _GET_STATUS = itemgetter("_status")
@@ -182,7 +189,10 @@ def _split(names: list[str], sizes: list[int], workers: int) -> list[Piece]:
         if size >= workers * MIN_PIECE_BYTES:
             with open(name, "rb") as handle:
                 for k in range(1, workers):
-                    at = _line_start(handle, k * size // workers, size)
+                    share = (
+                        1 + FIRST_EXTRA + (k - 1) * (1 - FIRST_EXTRA / (workers - 1))
+                    ) / workers
+                    at = _line_start(handle, int(share * size), size)
                     if bounds[-1] < at < size:
                         bounds.append(at)
         bounds.append(size)
@@ -219,6 +229,7 @@ def _run_parallel(pieces: list[Piece], workers: int, options: ReadOptions) -> li
         for group in groups[1:]:
             children.append(fork(read, group))
         results = [read(groups[0])]
+        warm_heap(results[0], len(groups), lambda: any(map(running, children)))
         while children:
             results.append(collect(children[0]))
             children.pop(0)
@@ -416,7 +427,7 @@ class _Worker:
                 raw = raw[3:]
             if not raw.strip():
                 continue
-            obj = _parse_line(raw, number)
+            obj = parse_annotation_line(raw, number)
             if self.stats:
                 got = stats_line(obj, raw, number, self.pseudo, self.options)
                 if got is None:
@@ -440,7 +451,7 @@ class _Worker:
                 self.gold_answers += 1
                 continue
             else:
-                who, ident, is_done, labels = _check_line(obj, number)
+                who, ident, is_done, labels = check_line(obj, number)
             row = len(ann)
             ann.append(self.annotators.code(who))
             item.append(ident)
@@ -464,59 +475,6 @@ class _Worker:
         if self.stats:
             block.ms = np.array(ms, dtype=np.float64)
         return block
-
-
-def _parse_line(raw: bytes, number: int) -> Any:
-    try:
-        return fast_loads(raw)
-    except ValueError:
-        pass
-    try:  # orjson refuses lone surrogates, which json accepts: the shared rules decide
-        return parse_line(raw.strip(), allow_nan=True)  # a NaN field is harmless here
-    except BadLine as exc:
-        raise LineError(exc.message, number) from None
-
-
-def _incomplete(raw: bytes) -> bool:
-    """Whether a last line without its newline is half-written (it does not parse)."""
-    if not raw.strip():
-        return False
-    try:
-        _parse_line(raw.removeprefix(_BOM), 0)
-    except LineError:
-        return True
-    return False
-
-
-_HINT = "agree reads the files `labeltui annotate` writes"
-
-
-def _check_line(obj: Any, number: int) -> tuple[str, str, bool, dict[str, Any]]:
-    if not isinstance(obj, dict):
-        kind = "an array" if isinstance(obj, list) else f"a {type(obj).__name__}"
-        raise LineError(f"not an annotation line: expected a JSON object, found {kind}", number)
-    if "_annotator" not in obj:
-        raise LineError(f"not an annotation line: it has no '_annotator' ({_HINT})", number)
-    who = obj["_annotator"]
-    if not isinstance(who, str) or not who:
-        raise LineError("'_annotator' must be a non-empty string", number)
-    if "_id" not in obj:
-        raise LineError(f"not an annotation line: it has no '_id' ({_HINT})", number)
-    ident = obj["_id"]
-    if isinstance(ident, int) and not isinstance(ident, bool):
-        ident = str(ident)
-    if not isinstance(ident, str):
-        raise LineError("'_id' must be a string", number)
-    done = line_done(obj)  # the shared rule: no `_status` counts as done
-    if done is None:
-        raise LineError(status_problem(obj), number)
-    labels = obj.get("labels")
-    if not isinstance(labels, dict):
-        if not done:
-            labels = {}
-        else:
-            raise LineError("'labels' must be an object of task names to values", number)
-    return who, ident, done, labels
 
 
 def _read_pieces(pieces: list[Piece], options: ReadOptions) -> ReaderResult:
@@ -544,11 +502,11 @@ def _read_pieces(pieces: list[Piece], options: ReadOptions) -> ReaderResult:
     at = 0
     for _, data in out:
         n = len(data.ann)
-        data.ann = ann_map[data.ann]
+        data.ann = remap(data.ann, ann_map)
         data.item = item_codes[at : at + n]
         at += n
         for name, codes in data.tasks.items():
-            data.tasks[name] = tasks[name][1][codes]
+            data.tasks[name] = remap(codes, tasks[name][1])
         if data.times:
             data.times = {annotators[int(ann_map[code])]: span for code, span in data.times.items()}
     return ReaderResult(
@@ -571,7 +529,7 @@ def _read_piece(worker: _Worker, piece: Piece) -> PieceData:
     try:
         for buf, size, tail in shaped_batches(path, start, end, READ_BYTES):
             if tail is not None:  # the last line, without its newline
-                if _incomplete(tail):  # a save in progress: left out, with a note
+                if incomplete(tail):  # a save in progress: left out, with a note
                     torn = number
                 else:
                     blocks.append(worker.block([tail], number, start == 0 and number == 1))

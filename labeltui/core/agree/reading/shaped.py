@@ -156,6 +156,10 @@ def _take(out: ShapedRows, scan: BlockScan, shape: Shape, got: ShapeRead) -> Non
         got = got.only(ok)
         if not len(rows):
             return
+    n = len(out.fast)
+    if len(rows) == n:  # the whole block (nothing taken before): its columns as they are
+        _take_whole(out, scan, shape, got, done, (who, who_len), (ident, ident_len))
+        return
     out.fast[rows] = True
     out.done[rows] = done
     out.ann.put(rows, who, who_len)
@@ -166,13 +170,40 @@ def _take(out: ShapedRows, scan: BlockScan, shape: Shape, got: ShapeRead) -> Non
         out.id_words = wider
     out.id_words[rows, : ident.shape[1]] = big_endian(ident)
     out.id_lens[rows] = ident_len
-    n = len(out.fast)
     for task, gap in shape.labels.items():
         texts = out.tasks.get(task)
         if texts is None:
             texts = out.tasks[task] = _texts(n)
         if gap is not None:
             texts.put(rows, *words_of(scan, *got.bounds(gap)))
+    _take_extras(out, scan, shape, got)
+
+
+def _take_whole(
+    out: ShapedRows,
+    scan: BlockScan,
+    shape: Shape,
+    got: ShapeRead,
+    done: np.ndarray,
+    who: tuple[np.ndarray, np.ndarray],
+    ident: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """`_take` for a block whose every line has `shape`: no scatter into empty columns."""
+    out.fast[:] = True
+    out.done = done
+    out.ann = Texts(*who)
+    out.id_words = big_endian(ident[0])
+    out.id_lens = ident[1].astype(np.int32)
+    for task, gap in shape.labels.items():
+        out.tasks[task] = (
+            _texts(len(done)) if gap is None else Texts(*words_of(scan, *got.bounds(gap)))
+        )
+    _take_extras(out, scan, shape, got)
+
+
+def _take_extras(out: ShapedRows, scan: BlockScan, shape: Shape, got: ShapeRead) -> None:
+    """stats: `_ms` and where `_ts` is, per line."""
+    rows = got.rows
     if out.ms is not None and shape.ms is not None and shape.ms >= 0:
         ms = integers(scan, *got.bounds(shape.ms))
         ms[ms < 0] = np.nan

@@ -2,8 +2,9 @@
 
 `read.py` fills these; `labeltui.core.agree` reads them. Item ids are never kept as
 a million Python strings: each reader joins its ids with NUL, turns them into fixed-width
-integer keys with NumPy (`id_words`) and groups equal keys by sorting (`group_rows`), which is
-exact (keys are the ids' own UTF-8 bytes, compared in full). Ids that cannot be put in keys
+integer keys with NumPy (`id_words`) and groups equal keys (`group_rows`: without a sort when
+they come in order, ordered.py; else by sorting), which is exact (keys are the ids' own UTF-8
+bytes, compared in full). Ids that cannot be put in keys
 (a NUL inside, or longer than `MAX_ID_BYTES`) are grouped with a dictionary instead.
 """
 
@@ -16,6 +17,8 @@ from itertools import count, pairwise
 from typing import Any
 
 import numpy as np
+
+from labeltui.core.agree.reading.ordered import ordered_groups
 
 #: Ids longer than this (in UTF-8 bytes) are grouped with a dictionary, not with keys.
 MAX_ID_BYTES = 64
@@ -72,6 +75,10 @@ class ItemIds(Sequence[str]):
         return self._list is None
 
 
+#: Records whose keys are computed at a time (`AnnotationTable.every_current`).
+KEY_SLICE = 1 << 18
+
+
 @dataclass(slots=True)
 class AnnotationTable:
     """Every line of the files, as integer columns; `current()` picks the lines that count."""
@@ -79,7 +86,8 @@ class AnnotationTable:
     paths: list[str]
     annotators: list[str]
     item_ids: Sequence[str]
-    """Distinct item ids, in no particular order (`first_seen` gives the order in the files)."""
+    """Distinct item ids, in no particular order (`first_seen` gives the order in the files).
+    Every annotator and every item id here has a record (readers name only what they keep)."""
     ann: np.ndarray
     item: np.ndarray
     done: np.ndarray
@@ -112,20 +120,49 @@ class AnnotationTable:
     def current(self) -> np.ndarray:
         """Indices of the current records (last line per annotator and item) that are `done`."""
         last = self.latest()
+        if len(last) == len(self.done):  # every record is the last of its (annotator, item)
+            return last if bool(self.done.all()) else np.flatnonzero(self.done)
         return last[self.done[last]]
+
+    def every_current(self) -> bool:
+        """Whether every record counts (`current()` is all of them), found without making an
+        index per record: each is `done` and the only line of its annotator and item."""
+        return bool(self.done.all()) and self._one_line_each()
+
+    def _dense(self) -> bool:
+        """Whether (item, annotator) keys are few enough for a table of marks or lasts."""
+        return len(self.item_ids) * max(len(self.annotators), 1) <= max(8 * len(self.ann), 1 << 20)
+
+    def _keys(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """item * annotators + annotator, per record of `start:stop`."""
+        n_ann = max(len(self.annotators), 1)
+        wide = len(self.item_ids) * n_ann >= 2**31
+        key: np.ndarray = self.item[start:stop].astype(np.int64 if wide else np.int32)
+        key *= n_ann
+        key += self.ann[start:stop]
+        return key
+
+    def _one_line_each(self) -> bool:
+        """Whether no two records share an annotator and an item (keys marked a slice at a
+        time: small buffers, reused)."""
+        n = len(self.ann)
+        if not self._dense():
+            return False
+        seen = np.zeros(len(self.item_ids) * max(len(self.annotators), 1), dtype=bool)
+        for start in range(0, n, KEY_SLICE):
+            seen[self._keys(start, start + KEY_SLICE)] = True
+        return int(np.count_nonzero(seen)) == n
 
     def latest(self) -> np.ndarray:
         """Indices of the last record per annotator and item (done or not), in no set order."""
         n = len(self.ann)
         if n == 0:
             return np.zeros(0, dtype=np.int64)
-        n_ann = max(len(self.annotators), 1)
-        key = self.item.astype(np.int64) * n_ann + self.ann
-        size = len(self.item_ids) * n_ann
-        if size <= max(8 * n, 1 << 20):
-            counts = np.bincount(key, minlength=size)
-            if counts.max() == 1:  # one line per annotator and item: every line is current
-                return np.arange(n, dtype=np.int64)
+        if self._one_line_each():  # every line is current
+            return np.arange(n, dtype=np.int64)
+        key = self._keys()
+        if self._dense():
+            size = len(self.item_ids) * max(len(self.annotators), 1)
             last = np.full(size, -1, dtype=np.int64)
             np.maximum.at(last, key, np.arange(n, dtype=np.int64))
             last = last[last >= 0]
@@ -175,13 +212,18 @@ def id_words(text: str, n: int) -> tuple[np.ndarray, np.ndarray] | None:
 def group_rows(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(first, inverse): the first row of each distinct row of `words`, and each row's group.
 
-    One word per row is grouped by sorting the words themselves; wider rows by sorting a mix of
-    their words, then every row is compared in full with its group's first row (a collision
-    of mixes falls back to an exact, slower grouping).
+    Keys that come as increasing runs of one sequence (ids in the same order in every file) are
+    grouped without a sort (ordered.py). Otherwise one word per row is grouped by sorting the
+    words themselves; wider rows by sorting a mix of their words, then every row is compared in
+    full with its group's first row (a collision of mixes falls back to an exact, slower
+    grouping).
     """
     n, k = words.shape
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    grouped = ordered_groups(words)  # ids in the same order in every file: no sort
+    if grouped is not None:
+        return grouped
     key = words[:, 0] if k == 1 else _mix(words)
     order = np.argsort(key, kind="stable")  # stable: a group starts with its first row
     ordered = key[order]
