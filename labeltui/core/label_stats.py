@@ -46,6 +46,8 @@ from labeltui.errors import LabeltuiError
 
 __all__ = ["PRE_SUFFIX", "label_stats"]
 
+_CHUNK = 1 << 18
+"""Records counted at a time (`_task`)."""
 _BLANK = (None, (), "")
 """Compact values that count as no answer."""
 
@@ -95,6 +97,16 @@ def label_stats(
     return result
 
 
+def per_annotator(ann: np.ndarray, mask: np.ndarray | None, n: int) -> np.ndarray:
+    """Records per annotator code (where `mask`; None: all). With a few annotators, one
+    boolean pass each: no record-sized integer array is made (new memory is slow to fault in)."""
+    if n > 32:
+        return np.bincount(ann if mask is None else ann[mask], minlength=n)
+    if mask is None:
+        return np.array([np.count_nonzero(ann == k) for k in range(n)], dtype=np.int64)
+    return np.array([np.count_nonzero(mask & (ann == k)) for k in range(n)], dtype=np.int64)
+
+
 class _Stats:
     def __init__(self, table: AnnotationTable, schema: Any) -> None:
         self.table = t = table
@@ -113,32 +125,48 @@ class _Stats:
         self.tasks += [n for n in t.tasks if n not in self.schema_kinds and not n.startswith("_")]
         n_ann = max(len(t.annotators), 1)
         pre_codes = [i for i, name in enumerate(t.annotators) if name in t.pre]
-        latest = t.latest()
-        self.checked = t.done.copy()
+        self.checked = t.done
         """The records whose values count and are checked: every done line but the repeats of
         a dataset item."""
-        if pre_codes:  # the first dataset line of an item wins
-            is_pre = np.isin(t.ann, pre_codes)
-            rows = np.flatnonzero(is_pre)
-            key = t.item[rows].astype(np.int64) * n_ann + t.ann[rows]
-            _, first = np.unique(key, return_index=True)
-            firsts = rows[first]
-            self.checked[rows] = False
-            self.checked[firsts] = True
-            latest = np.concatenate([latest[~is_pre[latest]], firsts])
-        if len(latest) > 1 and not bool((latest[1:] > latest[:-1]).all()):
-            latest = np.sort(latest)
-        self.current = latest
-        self.done_rows = latest[t.done[latest]]
+        self.done_rows: np.ndarray | slice = slice(None)
+        """The current done records: all of them (a slice, so columns are views) when every
+        record is done and the only line of its annotator and item, as is usual."""
+        done_mask = t.done
+        current_mask: np.ndarray | None = None
+        """The current records (done or not); None: all."""
+        if pre_codes or not t.every_current():
+            latest = t.latest()
+            if pre_codes:  # the first dataset line of an item wins
+                self.checked = t.done.copy()
+                is_pre = np.isin(t.ann, pre_codes)
+                rows = np.flatnonzero(is_pre)
+                key = t.item[rows].astype(np.int64) * n_ann + t.ann[rows]
+                _, first = np.unique(key, return_index=True)
+                firsts = rows[first]
+                self.checked[rows] = False
+                self.checked[firsts] = True
+                latest = np.concatenate([latest[~is_pre[latest]], firsts])
+            if len(latest) > 1 and not bool((latest[1:] > latest[:-1]).all()):
+                latest = np.sort(latest)
+            self.done_rows = latest[t.done[latest]]
+            current_mask = np.zeros(len(t.ann), dtype=np.bool_)
+            current_mask[latest] = True
+            done_mask = current_mask & t.done
         n = len(t.annotators)
-        self.done_per = np.bincount(t.ann[self.done_rows], minlength=n)
-        self.skipped_per = np.bincount(t.ann[latest], minlength=n) - self.done_per
-        ms = t.ms if t.ms is not None else np.full(len(t.ann), np.nan)
-        # bincount adds in record (file) order, as a running sum over the lines would
-        self.ms_total = np.bincount(t.ann, weights=np.nan_to_num(ms, nan=0.0), minlength=n)
-        done_ms = ms[self.done_rows]
-        timed = ~np.isnan(done_ms)
-        self.done_ms, self.done_ms_ann = done_ms[timed], t.ann[self.done_rows][timed]
+        self.done_per = per_annotator(t.ann, done_mask, n)
+        current_per = per_annotator(t.ann, current_mask, n)
+        self.skipped_per = current_per - self.done_per
+        # Milliseconds on screen: whole numbers, so their sum is exact in any order.
+        self.ms = t.ms
+        self.ms_total = np.zeros(n)
+        self.timed_done = done_mask
+        """Current done records with a time on screen (for the median)."""
+        if self.ms is not None:
+            timed = ~np.isnan(self.ms)
+            self.ms_total = np.array(
+                [np.add.reduce(self.ms, where=timed & (t.ann == k)) for k in range(n)]
+            )
+            self.timed_done = timed & done_mask
 
     # ------------------------------------------------------------------------------------------
 
@@ -169,7 +197,7 @@ class _Stats:
         done = int(self.done_per[code])
         skipped = int(self.skipped_per[code])
         ms_total = float(self.ms_total[code])
-        done_ms = self.done_ms[self.done_ms_ann == code]
+        done_ms = np.zeros(0) if self.ms is None else self.ms[self.timed_done & (t.ann == code)]
         hours = ms_total / 3_600_000
         span = t.times.get(name)
         wall = None
@@ -197,8 +225,9 @@ class _Stats:
         kind = self.schema_kinds.get(task)
         if column is None:
             return kind or "choice", []  # a schema task nobody answered
-        rows = np.flatnonzero(self.checked & (column.codes >= 0))
-        codes = column.codes[rows]
+        has = self.checked & (column.codes >= 0)
+        rows = None if bool(has.all()) else np.flatnonzero(has)  # None: every record
+        codes = column.codes if rows is None else column.codes[rows]
         distinct, first = first_seen(codes, len(column.values))
         shown = np.argsort(first, kind="stable").tolist()  # the order the files show them
         guessed = False
@@ -215,7 +244,8 @@ class _Stats:
                     raise _ValueError(f"task {task!r}: cannot tell the kind of {_show(value)}")
                 out[code] = _compact(task, kind, value)
             except _ValueError as exc:
-                return _Bad(int(rows[first[at]]), str(exc))
+                record = first[at] if rows is None else rows[first[at]]
+                return _Bad(int(record), str(exc))
         return kind, out
 
     def _task(self, task: str, kind: str, compact: list[Any], names: list[str]) -> dict[str, Any]:
@@ -225,14 +255,20 @@ class _Stats:
         column = t.tasks.get(task)
         per_pair: list[tuple[int, int, int]] = []  # (annotator code, value code, count)
         if column is not None:
-            codes = column.codes[rows].astype(np.int64)
             width = len(column.values) + 1
-            key = t.ann[rows].astype(np.int64) * width + codes + 1
-            if len(t.annotators) * width <= max(4 * len(rows), 1 << 16):
-                counted = np.bincount(key, minlength=len(t.annotators) * width)
+            size = len(t.annotators) * width
+            anns, codes = t.ann[rows], column.codes[rows]
+            if size <= max(4 * len(anns), 1 << 16):
+                counted = np.zeros(size, dtype=np.int64)
+                for at in range(0, len(anns), _CHUNK):  # small pieces: memory reused, not new
+                    key = anns[at : at + _CHUNK] * np.int64(width)
+                    key += codes[at : at + _CHUNK]
+                    key += 1
+                    counted += np.bincount(key, minlength=size)
                 keys = np.flatnonzero(counted)
                 counts = counted[keys]
             else:
+                key = anns.astype(np.int64) * width + codes + 1
                 keys, counts = np.unique(key, return_counts=True)
             for k, n in zip(keys.tolist(), counts.tolist(), strict=True):
                 per_pair.append((k // width, k % width - 1, n))

@@ -118,6 +118,8 @@ def warm_heap(own: ReaderResult, readers: int, waiting: Callable[[], bool]) -> N
     n = sum(len(data.ann) for _, data in own.pieces) * readers
     int32_columns = 3 + len(own.tasks)  # ann, item, line and the tasks; file and done below
     dtypes = [np.int32] * int32_columns + [np.int16, np.bool_]
+    if any(data.ms is not None for _, data in own.pieces):  # stats: `_ms` (float64)
+        dtypes.append(np.float64)
     warm = []
     for dtype in dtypes:
         if not waiting():
