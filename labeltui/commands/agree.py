@@ -1,17 +1,19 @@
 """`labeltui agree`: inter-annotator agreement of annotation files (FORMAT sections 4 and 5).
 
-Thin on purpose: parse the options, call `labeltui.core.agree`, print the report (Rich, in
-agree_report.py) or the JSON object. Nothing here imports Textual, so the command starts fast.
+Thin on purpose: typer parses the options and `run_agree` (agree_run.py, typer-free: the
+`labeltui` script's quick way calls it too) calls `labeltui.core.agree` and prints the report
+(Rich, in agree_report.py) or the JSON object. Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from labeltui.commands.agree_run import run_agree
 
 
 class Weights(str, Enum):
@@ -107,49 +109,18 @@ def agree(
 
     Example: labeltui agree tickets.*.jsonl --gold tickets.gold.jsonl
     """
-    import json
-
-    from labeltui.core.agree import analyze
-    from labeltui.errors import LabeltuiError
-
-    if not files:
-        raise LabeltuiError("no annotation files given (labeltui agree FILE... )")
-    result = analyze(
+    run_agree(
         files,
         task=task,
-        schema=schema,
+        json_=json_,
         tolerance=tolerance,
+        schema=schema,
         weights=weights.value if weights is not None else None,
         ci=ci,
-        seed=seed,
         ci_samples=ci_samples,
-        gold=gold,
+        seed=seed,
+        pair=pair,
+        top=top,
         competence=competence,
+        gold=gold,
     )
-    pair_names = _pair(pair, result)
-    if json_:
-        sys.stdout.write(json.dumps(result.json, indent=2, allow_nan=False) + "\n")
-    else:
-        from labeltui.commands.agree_report import print_report
-
-        print_report(result, pair=pair_names, top=top)
-    if result.shared_items == 0:
-        raise LabeltuiError(
-            "no item was labelled by two annotators or more: nothing to compare "
-            "(statistics are null)"
-        )
-
-
-def _pair(text: str | None, result) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
-    from labeltui.errors import LabeltuiError
-
-    if text is None:
-        return None
-    names = [n.strip() for n in text.split(",")]
-    if len(names) != 2 or not all(names) or names[0] == names[1]:
-        raise LabeltuiError(f"--pair takes two different annotators as a,b, not {text!r}")
-    known = sorted({who for r in result.tasks for who in r.data.annotators})
-    for name in names:
-        if name not in known:
-            raise LabeltuiError(f"--pair: unknown annotator {name!r} (known: {', '.join(known)})")
-    return names[0], names[1]

@@ -129,47 +129,18 @@ def run_team(
 
 def parse_quick(args: list[str]) -> dict | None:
     """`run_annotate`'s arguments for the words after `annotate`, or None to ask typer."""
-    values: dict = {}
-    positional: list[str] = []
-    words = iter(args)
-    for word in words:
-        if word in FLAGS:
-            if FLAGS[word] in values:
-                return None
-            values[FLAGS[word]] = True
-        elif word.startswith("-"):
-            name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
-            key = OPTIONS.get(name)
-            if key is None or (key in values and key not in _REPEATABLE):
-                return None
-            if not equals:
-                value = next(words, "")
-            if not value:  # missing or empty
-                return None
-            if key in _REPEATABLE:
-                values.setdefault(key, []).append(value)
-            else:
-                values[key] = value
-        elif word:
-            positional.append(word)
-        else:
-            return None
+    from labeltui.commands.quick import convert, integer, parse_words, path, real
+
+    parsed = parse_words(args, OPTIONS, FLAGS, _REPEATABLE)
+    if parsed is None:
+        return None
+    positional, values = parsed
     if "db" in values:
         if positional:
             return None  # typer's path says DATASET cannot go with --db
     elif len(positional) != 1 or "schema" not in values:
         return None
-    for key in ("schema", "out", "gold", "media"):
-        if key in values:
-            values[key] = Path(values[key])
-    if "gold_every" in values:
-        if not values["gold_every"].isascii() or not values["gold_every"].isdigit():
-            return None  # typer says what is wrong with it
-        values["gold_every"] = int(values["gold_every"])
-    if "lease" in values:
-        try:
-            values["lease"] = float(values["lease"])
-        except ValueError:
-            return None
-    dataset = {"dataset": Path(positional[0])} if positional else {}
-    return {**dataset, **values}
+    else:
+        values["dataset"] = positional[0]
+    paths = dict.fromkeys(("dataset", "schema", "out", "gold", "media"), path)
+    return convert(values, {**paths, "gold_every": integer, "lease": real})

@@ -19,22 +19,23 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from labeltui.core.agree import alpha as _alpha
 from labeltui.core.agree import chance as _chance
-from labeltui.core.agree import gold as _gold
 from labeltui.core.agree import kappa as _kappa
-from labeltui.core.agree import matching as _matching
-from labeltui.core.agree.bootstrap import intervals
-from labeltui.core.agree.hierarchy import hierarchy_json
 from labeltui.core.agree.matrix import TaskData, build_task, codes_used
 from labeltui.core.agree.patterns import Patterns, find_patterns
 from labeltui.core.agree.reading.read import read_annotation_files
 from labeltui.core.agree.reading.table import AnnotationTable
 from labeltui.errors import LabeltuiError
+
+if TYPE_CHECKING:
+    # Imported where used: only --gold, --ci, nested labels or spans and marks need these, and
+    # a plain `agree` starts faster without them.
+    from labeltui.core.agree import matching as _matching
 
 __all__ = [
     "WEIGHTS",
@@ -115,7 +116,11 @@ def analyze(
 
         schema = load_schema(schema)
     table = read_annotation_files(list(paths))
-    gold_file = _gold.read_gold(gold, schema) if gold is not None else None
+    gold_file = None
+    if gold is not None:
+        from labeltui.core.agree import gold as _gold  # used again below, with gold_file
+
+        gold_file = _gold.read_gold(gold, schema)
     scored, scored_current = table, None
     if gold_file is not None and table.gold_answers:
         # The annotators' answers to gold items (`_gold`, left out of agreement) count in
@@ -157,6 +162,8 @@ def analyze(
         computed = _compute(data, options, boot)
         schema_task = schema_tasks.get(name)
         if schema_task is not None and schema_task.nested and data.kind in KINDS_NESTED:
+            from labeltui.core.agree.hierarchy import hierarchy_json
+
             computed.json.update(
                 hierarchy_json(data, lambda d, o=options: _compute(d, o, None).json)
             )
@@ -228,6 +235,8 @@ def _compute(data: TaskData, options: dict[str, Any], boot: dict[str, Any] | Non
         point = stats(np.ones((1, len(rows))))
     body = _nest({k: _value(v[0]) for k, v in point.items()}, data, options)
     if boot is not None:
+        from labeltui.core.agree.bootstrap import intervals
+
         ci = intervals(weight, stats, boot["samples"], boot["seed"])
         nested = _nest({k: None if v is None else list(v) for k, v in ci.items()}, data, options)
         for key in ("labels", "weights", "tolerance"):
@@ -439,6 +448,8 @@ def _f1_counts(
     data: TaskData, rows: np.ndarray, pairs: list[tuple[int, int]], tolerance: float
 ) -> PairRules:
     """Per pair: (positions in `rows` of the shared items, matches and sizes per rule)."""
+    from labeltui.core.agree import matching as _matching
+
     labels = {label: i for i, label in enumerate(data.labels)}
     flat = _matching.Flat.of(data.values, labels, times=data.kind == "audio_marks")
     matrix = data.matrix[rows].astype(np.int64)
@@ -454,6 +465,8 @@ def _f1_counts(
 def _f1_stats(
     counts: PairRules, W: np.ndarray, pairs: list[tuple[int, int]], data: TaskData
 ) -> dict[Key, np.ndarray]:
+    from labeltui.core.agree import matching as _matching
+
     names = data.annotators
     out: dict[Key, np.ndarray] = {}
     prefix = {"exact": "span_f1", "overlap": "span_f1_partial", "tolerance": "mark_f1"}
