@@ -129,7 +129,7 @@ def run_team(
 
 def parse_quick(args: list[str]) -> dict | None:
     """`run_annotate`'s arguments for the words after `annotate`, or None to ask typer."""
-    from labeltui.commands.quick import convert, integer, parse_words, path, real
+    from labeltui.commands.quick import convert, parse_words, path, real
 
     parsed = parse_words(args, OPTIONS, FLAGS, _REPEATABLE)
     if parsed is None:
@@ -143,4 +143,10 @@ def parse_quick(args: list[str]) -> dict | None:
     else:
         values["dataset"] = positional[0]
     paths = dict.fromkeys(("dataset", "schema", "out", "gold", "media"), path)
-    return convert(values, {**paths, "gold_every": integer, "lease": real})
+    return convert(values, {**paths, "gold_every": _digits, "lease": real})
+
+
+def _digits(text: str) -> int | None:
+    """--gold-every: plain digits; anything else (a sign, other scripts' digits) goes to typer,
+    which converts it as int() does and lets the session say what is wrong with it."""
+    return int(text) if text.isascii() and text.isdigit() else None
