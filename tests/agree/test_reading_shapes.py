@@ -340,3 +340,45 @@ def test_blocks_of_lines_without_a_shape_rest_the_shape_path(tmp_path, monkeypat
     got, fast = both(write(tmp_path, lines), monkeypatch)
     assert len(got["records"]) == 44
     assert 0 < fast <= 40 - 3  # the blocks after the escaped lines were parsed
+
+
+def scanned(scan: Any) -> Any:
+    return (scan.starts.tolist(), scan.ends.tolist(), scan.plain.tolist(), scan.quotes.tolist())
+
+
+@pytest.mark.parametrize(
+    "others",
+    [
+        [],  # every line of the shape: the lines found from the quotes
+        [b""],  # a blank line
+        [b'{"x": "a\tb"}'],  # a control byte inside a line
+        [b'{"x": "a\\"b"}'],  # a backslash
+        [b'""{"x": 1, "y": "z", "w": "v", "u": "t", "s": "r", "q": "p", "o": "n", "m": "l"}'],
+        [dump(plain(label=None)).encode()],  # another number of quotes
+        [dump(plain(label=None)).encode(), dump(plain(k=1)).encode()],  # 2 fewer, 2 more
+        [b"\xef\xbb\xbf" + dump(plain()).encode()],  # a byte order mark (first line only)
+        [b'"' * 31],
+    ],
+)
+def test_lines_found_from_quotes_are_the_lines_found_from_newlines(others):
+    """`scan_block` with a shape finds the lines from the quotes when every line fits, and
+    otherwise falls back to the newlines: the same lines, quotes and plain lines either way."""
+    line = dump(plain()).encode()
+    shape = sh.shape_of(line, stats=False, keep_gold=False)
+    assert shape is not None
+    rng = np.random.default_rng(len(others) + len(repr(others)))
+    for place in range(4):
+        lines = [dump(plain(item=f"t{i}", ann="ab"[i % 2])).encode() for i in range(6)]
+        for other in others:
+            lines.insert(int(rng.integers(0, len(lines) + 1)) if place else 0, other)
+        raw = b"\n".join(lines) + b"\n"
+        buf = bytearray(raw + bytes(sh.PAD))
+        plain_scan = sh.scan_block(buf, len(raw))
+        shaped_scan = sh.scan_block(buf, len(raw), shape)
+        assert plain_scan is not None and shaped_scan is not None
+        assert scanned(shaped_scan) == scanned(plain_scan)
+    if not others:
+        assert (
+            sh._lines_by_quotes(plain_scan.data, plain_scan.quotes, plain_scan.data < 0x20, shape)
+            is not None
+        )

@@ -3,6 +3,7 @@
 - `read.py`: the reader (blocks of lines to codes, big inputs split over forked processes);
 - `shape.py`, `shaped.py`, `integers.py`: lines of a known shape read with NumPy, a block at
   a time, without parsing them (the rest is parsed);
+- `columns.py`: a piece's columns, filled block by block in place;
 - `table.py`: the `AnnotationTable` it fills, item ids as integer keys, values as codes;
   `ordered.py`: ids that come in the same order in every file grouped without a sort;
 - `lines.py`: one line judged in full (the careful path, a half-written last line);

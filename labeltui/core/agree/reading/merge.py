@@ -46,8 +46,9 @@ class PieceData:
 
     ann: np.ndarray
     done: np.ndarray
-    line: np.ndarray
-    """Line numbers counted from 1 in the piece (the merge adds the lines before it)."""
+    line: np.ndarray | int
+    """Line numbers counted from 1 in the piece (the merge adds the lines before it); an int:
+    the first record's, the others following it without a gap (columns.py)."""
     tasks: dict[str, np.ndarray]
     """Per task, each record's value code (-1: none)."""
     item: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
@@ -117,7 +118,7 @@ def warm_heap(own: ReaderResult, readers: int, waiting: Callable[[], bool]) -> N
         return
     n = sum(len(data.ann) for _, data in own.pieces) * readers
     int32_columns = 3 + len(own.tasks)  # ann, item, line and the tasks; file and done below
-    dtypes = [np.int32] * int32_columns + [np.int16, np.bool_]
+    dtypes: list[Any] = [np.int32] * int32_columns + [np.int16, np.bool_]
     if any(data.ms is not None for _, data in own.pieces):  # stats: `_ms` (float64)
         dtypes.append(np.float64)
     warm = []
@@ -198,7 +199,7 @@ def merge(names: list[str], results: list[ReaderResult], pieces: list[Piece]) ->
         _put(columns.item[put], data.item, item_maps[k])
         columns.done[put] = data.done
         columns.file[put] = file_index
-        np.add(data.line, offsets[index], out=columns.line[put])
+        _number(columns.line[put], data.line, offsets[index])
         for name, column in columns.tasks.items():
             codes = data.tasks.get(name)
             if codes is None:
@@ -249,6 +250,21 @@ class _Columns:
         self.file = np.empty(n, dtype=np.int16)
         self.line = np.empty(n, dtype=np.int32)
         self.tasks = {name: np.empty(n, dtype=np.int32) for name in tasks}
+
+
+#: Line numbers made at a time from one range (a small buffer, reused).
+NUMBER_SLICE = 1 << 16
+
+
+def _number(out: np.ndarray, line: np.ndarray | int, offset: int) -> None:
+    """`out[:] = line + offset`; an int `line` numbers the records from it, one by one."""
+    if not isinstance(line, int):
+        np.add(line, offset, out=out)
+        return
+    step = np.arange(min(len(out), NUMBER_SLICE), dtype=np.int32)
+    for at in range(0, len(out), NUMBER_SLICE):
+        part = out[at : at + NUMBER_SLICE]
+        np.add(step[: len(part)], line + offset + at, out=part)
 
 
 def _put(out: np.ndarray, codes: np.ndarray, mapping: np.ndarray | None) -> None:

@@ -23,7 +23,11 @@ Where the time goes, and what was done about it (measured with benchmarks/agree.
   pins the parser's memory and costs more than the parsing of the id. Ids are joined into one
   string per block (or taken as keys straight from the bytes by the shape path) and grouped at
   the end with NumPy (table.py);
-- freed memory is kept for reuse (`shaped.keep_freed_memory`), not faulted in afresh;
+- freed memory is kept for reuse (`shaped.keep_freed_memory`), not faulted in afresh, and
+  without huge pages (their first touch stalls); each block's values go straight into its
+  piece's columns (columns.py) and its ids into one key column (`table.IdCollector`), not
+  into arrays joined at the end: about half the new memory, and 0.1-0.2 s less for 3 x 1M
+  lines (benchmarks/agree.py);
 - big inputs are split into pieces read by forked processes, one per core (this process reads
   a share too).
 
@@ -44,7 +48,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 from functools import partial
 from itertools import chain, pairwise, repeat
 from operator import countOf, itemgetter
@@ -54,6 +57,7 @@ from typing import Any
 import numpy as np
 
 from labeltui.core import workers as workers_module
+from labeltui.core.agree.reading.columns import Block, PieceColumns, expected_lines
 from labeltui.core.agree.reading.extras import (
     PRE_SUFFIX,
     LineError,
@@ -69,7 +73,6 @@ from labeltui.core.agree.reading.merge import (
     PieceData,
     ReaderResult,
     ReadError,
-    join,
     merge,
     remap,
     warm_heap,
@@ -119,17 +122,6 @@ _dict_has = dict.__contains__
 GOLD_ANSWER_KEY = "_gold"
 """The key `annotate --gold` adds to an annotator's answer to a gold item."""
 _dict_item = dict.__getitem__
-
-
-@dataclass(slots=True)
-class _Block:
-    """The columns of one block of lines (see `PieceData`)."""
-
-    ann: np.ndarray
-    done: np.ndarray
-    line: np.ndarray
-    tasks: dict[str, np.ndarray]
-    ms: np.ndarray | None = None
 
 
 class _BlockError(Exception):
@@ -271,7 +263,7 @@ class _Worker:
         self.rest = 0
         """Blocks still to parse without trying shapes (after a block they hardly read)."""
 
-    def block(self, lines: list[bytes], first_line: int, bom: bool = False) -> _Block:
+    def block(self, lines: list[bytes], first_line: int, bom: bool = False) -> Block:
         """Lines numbered from `first_line`; `bom`: the first may start with a byte order mark."""
         if not (bom and lines[0].startswith(_BOM)):
             try:
@@ -281,14 +273,14 @@ class _Worker:
         return self._careful(lines, first_line, bom)
 
     def chunk(
-        self, buf: bytearray, size: int, first_line: int, bom: bool, blocks: list[_Block]
+        self, buf: bytearray, size: int, first_line: int, bom: bool, blocks: PieceColumns
     ) -> int:
         """The whole lines in `buf[:size]`, numbered from `first_line`, as blocks (lines of a
         known shape read with NumPy, the others parsed); returns the number of lines."""
         bom = bom and buf.startswith(_BOM)
         scan = None
         if SHAPES and self.rest == 0:
-            scan = scan_block(buf, size)
+            scan = scan_block(buf, size, self.shapes[0] if self.shapes else None)
         self.rest = max(self.rest - 1, 0)
         if scan is None:  # not UTF-8 (the full parse names the line), or shapes turned off
             lines = bytes(buf[:size]).split(b"\n")
@@ -320,20 +312,18 @@ class _Worker:
                 self._parsed(lines, first_line + a, bom and a == 0, blocks)
         return n
 
-    def _parsed(self, lines: list[bytes], first_line: int, bom: bool, blocks: list[_Block]) -> None:
+    def _parsed(self, lines: list[bytes], first_line: int, bom: bool, blocks: PieceColumns) -> None:
         for at in range(0, len(lines), BLOCK_LINES):
             first = first_line + at
             blocks.append(self.block(lines[at : at + BLOCK_LINES], first, bom and at == 0))
 
     def _shaped_block(
         self, rows: ShapedRows, scan: BlockScan, a: int, b: int, first_line: int
-    ) -> _Block:
+    ) -> Block:
         """Lines a..b-1 of a block, all read by shapes."""
         ann, tasks = rows.codes(a, b, self.annotators, self._vocab)
-        self.ids.add_keys(rows.id_words[a:b], rows.id_lens[a:b])
-        block = _Block(
-            ann, rows.done[a:b], np.arange(first_line + a, first_line + b, dtype=np.int32), tasks
-        )
+        self.ids.add_keys(rows.id_words[a:b])
+        block = Block(ann, rows.done[a:b], first_line + a, tasks)
         if self.stats and rows.ms is not None and rows.ts is not None:
             block.ms = rows.ms[a:b]
             self.times.add_spans(ann, scan.data, scan.words, rows.ts[0][a:b], rows.ts[1][a:b])
@@ -345,7 +335,7 @@ class _Worker:
             vocab = self.tasks[name] = Vocab()
         return vocab
 
-    def _fast(self, lines: list[bytes], first_line: int) -> _Block:
+    def _fast(self, lines: list[bytes], first_line: int) -> Block:
         """A block of ordinary lines, with one C-level pass per field; `_BlockError` otherwise.
 
         Nothing is kept before every check has passed (the careful path reads the block again).
@@ -380,7 +370,7 @@ class _Worker:
             raise _BlockError from None
         columns = self._values(labels)
         self.ids.add(ids, joined)
-        block = _Block(ann, done, np.arange(first_line, first_line + n, dtype=np.int32), columns)
+        block = Block(ann, done, first_line, columns)
         if self.stats:
             block.ms = ms_column(list(map(_dict_get, objs, repeat("_ms"))))
             self.times.add_block(ann, list(map(_dict_get, objs, repeat("_ts"))), single)
@@ -414,7 +404,7 @@ class _Worker:
             pass
         return vocab.code_all(list(map(_dict_item, labels, repeat(name))))
 
-    def _careful(self, lines: list[bytes], first_line: int, bom: bool = False) -> _Block:
+    def _careful(self, lines: list[bytes], first_line: int, bom: bool = False) -> Block:
         ann: list[int] = []
         item: list[str] = []
         done: list[bool] = []
@@ -466,7 +456,7 @@ class _Worker:
                 if len(column) == row:
                     column.append(-1)
         self.ids.add(item)
-        block = _Block(
+        block = Block(
             np.array(ann, dtype=np.int32),
             np.array(done, dtype=bool),
             np.array(numbers, dtype=np.int32),
@@ -485,13 +475,15 @@ def _read_pieces(pieces: list[Piece], options: ReadOptions) -> ReaderResult:
     """
     worker = _Worker(options)
     out: list[tuple[Piece, PieceData]] = []
-    for piece in pieces:
+    expected = [expected_lines(p.path, p.start, p.end) for p in pieces]
+    worker.ids.reserve(sum(expected))  # one key column for all pieces, no copy as it grows
+    for piece, lines_expected in zip(pieces, expected, strict=True):
         worker.review_lines = 0
         worker.gold_answers = 0
         worker.times = TimeCollector()
         worker.pseudo = Path(piece.path).stem + PRE_SUFFIX
         try:
-            out.append((piece, _read_piece(worker, piece)))
+            out.append((piece, _read_piece(worker, piece, lines_expected)))
         except LabeltuiError as exc:
             lines = {done.index: data.lines for done, data in out}
             error = ReadError(exc.message, exc.path, exc.line, piece.index)
@@ -519,11 +511,12 @@ def _read_pieces(pieces: list[Piece], options: ReadOptions) -> ReaderResult:
     )
 
 
-def _read_piece(worker: _Worker, piece: Piece) -> PieceData:
-    """A piece's columns; its lines are numbered from 1 (the merge adds the lines of the pieces
-    before it in its file, so no reader has to count them)."""
+def _read_piece(worker: _Worker, piece: Piece, expected: int) -> PieceData:
+    """A piece's columns (room for about `expected` lines); its lines are numbered from 1 (the
+    merge adds the lines of the pieces before it in its file, so no reader has to count
+    them)."""
     path, start, end = piece.path, piece.start, piece.end
-    blocks: list[_Block] = []
+    blocks = PieceColumns(expected)
     number = 1
     torn = None
     try:
@@ -540,36 +533,11 @@ def _read_piece(worker: _Worker, piece: Piece) -> PieceData:
         raise LabeltuiError(exc.message, path, exc.line) from None
     except OSError as exc:
         raise LabeltuiError(f"cannot read file: {exc.strerror or exc}", path) from None
-    out = _concat(blocks)
+    out = blocks.finish()
     if worker.stats:
         out.times = worker.times.finish()
     out.lines = number - 1
     out.review = worker.review_lines
     out.gold_answers = worker.gold_answers
     out.torn = torn
-    return out
-
-
-def _concat(blocks: list[_Block]) -> PieceData:
-    """One piece's blocks joined (`stats`' `_ms` too)."""
-    names: dict[str, None] = {}
-    for block in blocks:
-        names.update(dict.fromkeys(block.tasks))
-    tasks: dict[str, np.ndarray] = {}
-    for name in names:
-        parts = []
-        for block in blocks:
-            column = block.tasks.get(name)
-            if column is None:
-                column = np.full(len(block.ann), -1, dtype=np.int32)
-            parts.append(column)
-        tasks[name] = np.concatenate(parts)
-    out = PieceData(
-        ann=join([b.ann for b in blocks], np.int32),
-        done=join([b.done for b in blocks], bool),
-        line=join([b.line for b in blocks], np.int32),
-        tasks=tasks,
-    )
-    if blocks and blocks[0].ms is not None:
-        out.ms = join([b.ms for b in blocks if b.ms is not None], np.float64)
     return out

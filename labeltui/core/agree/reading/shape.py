@@ -325,31 +325,67 @@ class BlockScan:
     """Per line: no control byte but its newline, no backslash (UTF-8 is checked per block)."""
 
 
-def scan_block(buf: bytes | bytearray, size: int) -> BlockScan | None:
+def scan_block(buf: bytes | bytearray, size: int, shape: Shape | None = None) -> BlockScan | None:
     """The lines of `buf[:size]` (whole lines, each ending in a newline; at least `PAD` more
-    bytes follow), or None when the block is not UTF-8 (the full parse judges it)."""
+    bytes follow), or None when the block is not UTF-8 (the full parse judges it).
+
+    `shape`: the shape the lines most likely have; the lines are then first found from their
+    quotes (`_lines_by_quotes`), which spares a search for every newline."""
     padded = np.frombuffer(buf, dtype=np.uint8)
     data = padded[:size]
-    controls = np.flatnonzero(data < 0x20)
-    is_newline = data[controls] == _NEWLINE
-    ends = controls[is_newline]
-    n = len(ends)
-    starts = np.empty(n, dtype=np.int64)
-    starts[:1] = 0
-    starts[1:] = ends[:-1] + 1
-    plain = np.ones(n, dtype=bool)
-    if len(ends) != len(controls):
-        plain[np.searchsorted(ends, controls[~is_newline])] = False
     if size and int(data.max()) >= 0x80:
         try:
             str(memoryview(buf)[:size], "utf-8")
         except UnicodeDecodeError:
             return None
+    quotes = np.flatnonzero(data == _QUOTE)
+    controls = data < 0x20
+    lines = None if shape is None else _lines_by_quotes(data, quotes, controls, shape)
+    if lines is not None:
+        starts, ends = lines
+        plain = np.ones(len(ends), dtype=bool)
+    else:
+        at = np.flatnonzero(controls)
+        is_newline = data[at] == _NEWLINE
+        ends = at[is_newline]
+        n = len(ends)
+        starts = np.empty(n, dtype=np.int64)
+        starts[:1] = 0
+        starts[1:] = ends[:-1] + 1
+        plain = np.ones(n, dtype=bool)
+        if len(ends) != len(at):
+            plain[np.searchsorted(ends, at[~is_newline])] = False
     if buf.find(b"\\", 0, size) >= 0:
         plain[np.searchsorted(ends, np.flatnonzero(data == ord("\\")))] = False
-    quotes = np.flatnonzero(data == _QUOTE)
     words: np.ndarray = np.ndarray((size + 1,), dtype="<u8", buffer=buf, strides=(1,))
     return BlockScan(data, padded, words, starts, ends, quotes, None, None, plain)
+
+
+def _lines_by_quotes(
+    data: np.ndarray, quotes: np.ndarray, controls: np.ndarray, shape: Shape
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(starts, ends) of the lines when every line has `shape`'s number of quotes and starts
+    its first run; else None (the newlines are then searched for).
+
+    Each line's first quote is then every `shape.quotes`-th quote, its start that quote's
+    place in the first run before it, and its end the byte before the next line's start. That
+    guess is checked, not trusted: a newline at every end (the last byte included), and no
+    other control byte in the block (as many as there are lines). Those ends are then all the
+    newlines there are, so the lines are the block's lines, and no line has a control byte."""
+    q = shape.quotes
+    n = len(quotes) // q
+    if not n or len(quotes) != n * q:
+        return None
+    starts = quotes[::q] - shape.offsets[0]
+    if int(starts[0]) != 0:
+        return None
+    ends = np.empty(n, dtype=np.int64)
+    ends[:-1] = starts[1:]
+    ends[:-1] -= 1
+    ends[-1] = len(data) - 1
+    if not bool((data[ends] == _NEWLINE).all()) or int(np.count_nonzero(controls)) != n:
+        return None
+    return starts, ends
 
 
 def _index_quotes(scan: BlockScan) -> tuple[np.ndarray, np.ndarray]:

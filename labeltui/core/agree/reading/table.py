@@ -291,17 +291,28 @@ class IdCollector:
     """The item id of every record one reader reads, in order, turned into keys chunk by chunk.
 
     Fresh memory is slow to touch, so the ids are never held as a million strings nor turned
-    into keys all at once: each chunk's joined text keeps its keys (or None when an id holds a
-    NUL or is too long; the texts are then split again and grouped with a dictionary).
+    into keys all at once: each chunk's keys are copied into one key column for the whole
+    reader (sized by `reserve`, grown by doubling; untouched room costs nothing), not kept
+    per block and stacked at the end. Their lengths are not kept: a keyed id holds no NUL, so
+    its length is the number of nonzero bytes of its key (`key_lengths`), found for the
+    distinct ids only. A chunk whose ids cannot be keys (an id holds a NUL or is too long) is
+    kept as text; all ids are then grouped with a dictionary instead.
     """
 
     def __init__(self) -> None:
         self.count = 0
         self._parts: list[str] = []
         self._pending = 0
-        self._chunks: list[
-            tuple[str | list[str] | IdGroups, tuple[np.ndarray, np.ndarray] | None]
-        ] = []
+        self._words = np.zeros((0, 1), dtype=np.uint64)
+        self._keyed = 0
+        """Rows of `_words` in use."""
+        self._chunks: list[tuple[int, int] | str | list[str]] = []
+        """In order: rows of the key column, or ids that are no keys (joined by NUL, or a list)."""
+        self._unkeyed = False
+
+    def reserve(self, rows: int) -> None:
+        """Make room for about `rows` more ids (a piece's estimated lines)."""
+        self._room(rows, self._words.shape[1])
 
     def add(self, ids: list[str], joined: str | None = None) -> None:
         """Add a block's ids (`joined`: them joined by NUL, when already at hand)."""
@@ -312,49 +323,89 @@ class IdCollector:
         self.count += len(ids)
         if joined.count("\0") != len(ids) - 1:  # an id holds a NUL: a list of its own
             self._flush()
-            self._chunks.append((ids, None))
+            self._chunks.append(ids)
+            self._unkeyed = True
             return
         self._parts.append(joined)
         self._pending += len(ids)
         if self._pending >= ID_CHUNK:
             self._flush()
 
-    def add_keys(self, words: np.ndarray, lens: np.ndarray) -> None:
-        """Add a block's ids already as keys (`id_words`' form: shaped.py reads them so)."""
-        if not len(lens):
+    def add_keys(self, words: np.ndarray) -> None:
+        """Add a block's ids already as keys (`id_words`' form, ids without a NUL: shaped.py
+        reads them so)."""
+        if not len(words):
             return
         self._flush()
-        self.count += len(lens)
-        self._chunks.append((IdGroups(words, lens), (words, lens)))
+        self.count += len(words)
+        self._put(words)
+
+    def _put(self, words: np.ndarray) -> None:
+        n, m, k = self._keyed, len(words), words.shape[1]
+        self._room(m, k)
+        self._words[n : n + m, :k] = words
+        if k < self._words.shape[1]:
+            self._words[n : n + m, k:] = 0
+        self._keyed = n + m
+        last = self._chunks[-1] if self._chunks else None
+        if isinstance(last, tuple):  # rows right after the last ones
+            self._chunks[-1] = (last[0], n + m)
+        else:
+            self._chunks.append((n, n + m))
+
+    def _room(self, rows: int, width: int) -> None:
+        """Room for `rows` more keys of `width` words."""
+        n = self._keyed
+        capacity, wide = self._words.shape
+        if n + rows <= capacity and width <= wide:
+            return
+        if n + rows > capacity:
+            capacity = max(2 * capacity, n + rows)
+        width = max(width, wide)
+        words = np.empty((capacity, width), dtype=np.uint64)
+        words[:n, :wide] = self._words[:n]
+        words[:n, wide:] = 0
+        self._words = words
 
     def _flush(self) -> None:
         if self._parts:
             text = "\0".join(self._parts)
-            self._chunks.append((text, id_words(text, self._pending)))
+            keys = id_words(text, self._pending)
+            if keys is None:
+                self._chunks.append(text)
+                self._unkeyed = True
+            else:
+                self._put(keys[0])
             self._parts, self._pending = [], 0
 
     def finish(self) -> tuple[IdGroups, np.ndarray]:
         """(distinct ids, the code of each id added)."""
         self._flush()
         chunks, self._chunks = self._chunks, []
-        if all(keys is not None for _, keys in chunks):
+        words = self._words[: self._keyed]
+        if not self._unkeyed:
             if not chunks:
                 return IdGroups(ids=[]), np.zeros(0, dtype=np.int32)
-            keyed = [keys for _, keys in chunks if keys is not None]
-            words = _stack([keys[0] for keys in keyed])
-            lens = np.concatenate([keys[1] for keys in keyed])
             first, inverse = group_rows(words)
-            return IdGroups(words[first], lens[first]), inverse
+            distinct = words[first]
+            return IdGroups(distinct, key_lengths(distinct)), inverse
         ids: list[str] = []
-        for part, _ in chunks:
-            if type(part) is str:
+        for part in chunks:
+            if isinstance(part, tuple):
+                rows = words[part[0] : part[1]]
+                ids.extend(ItemIds(rows, key_lengths(rows)).tolist())
+            elif isinstance(part, str):
                 ids.extend(part.split("\0"))
-            elif isinstance(part, IdGroups):
-                ids.extend(part.as_list())
             else:
                 ids.extend(part)
         distinct, codes = factorize(ids)
         return IdGroups(ids=distinct), codes
+
+
+def key_lengths(words: np.ndarray) -> np.ndarray:
+    """The byte length of each id given as a key of an id without a NUL: its nonzero bytes."""
+    raw = np.ascontiguousarray(words).view(np.uint8).reshape(len(words), -1)
+    return np.count_nonzero(raw, axis=1).astype(np.int32)
 
 
 def _stack(parts: list[np.ndarray]) -> np.ndarray:
