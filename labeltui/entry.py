@@ -1,5 +1,5 @@
-"""Entry point of the `labeltui` script: the usual `annotate` and `agree` lines the quick way
-(commands/quick.py: no typer, about 40 ms less), everything else by typer."""
+"""Entry point of the `labeltui` script: the usual `annotate`, `agree` and `stats` lines the
+quick way (commands/quick.py: no typer, about 40 ms less), everything else by typer."""
 
 from __future__ import annotations
 
@@ -27,13 +27,17 @@ def main() -> None:
 
 
 def _quick(args: list[str]) -> tuple[Callable[..., None], dict[str, Any]] | None:
-    """The command and its arguments when `args` is a usual `annotate` or `agree` line."""
+    """The command and its arguments when `args` is a usual `annotate`, `agree` or `stats`
+    line."""
     if args[:1] == ["annotate"]:
         from labeltui.commands.annotate import parse_quick
         from labeltui.commands.annotate import run_annotate as command
     elif args[:1] == ["agree"]:
         from labeltui.commands.agree_run import parse_quick
         from labeltui.commands.agree_run import run_agree as command
+    elif args[:1] == ["stats"]:
+        from labeltui.commands.stats_run import parse_quick
+        from labeltui.commands.stats_run import run_stats as command
     else:
         return None
     arguments = parse_quick(args[1:])
