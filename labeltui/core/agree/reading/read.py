@@ -326,7 +326,7 @@ class _Worker:
         block = Block(ann, rows.done[a:b], first_line + a, tasks)
         if self.stats and rows.ms is not None and rows.ts is not None:
             block.ms = rows.ms[a:b]
-            self.times.add_spans(ann, scan.data, scan.words, rows.ts[0][a:b], rows.ts[1][a:b])
+            self.times.add_spans(ann, scan.data, rows.ts[0][a:b], rows.ts[1][a:b])
         return block
 
     def _vocab(self, name: str) -> Vocab:
