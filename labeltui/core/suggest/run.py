@@ -140,7 +140,7 @@ def _pass(
     offsets: list[int] | None = None,
 ) -> list[BlockResult]:
     """One pass over every block: this process takes the first, forked children the rest."""
-    from labeltui.core.agree.reading.fork import collect, fork
+    from labeltui.core.agree.reading.fork import collect, fork, stop
 
     parts: list[str | None] = [None] * len(bounds)
     children: list[tuple[int, int]] = []
@@ -182,11 +182,7 @@ def _pass(
             _remove(part)
         raise
     finally:
-        for pid, fd in children:  # only after an exception: stop the others
-            with contextlib.suppress(OSError):
-                os.close(fd)
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
+        stop(children)  # only after an exception: the others' work is not wanted
         shared.close()
     line_offset = 0
     failed = next((r for r in results if r.error is not None), None)

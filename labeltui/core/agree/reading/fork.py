@@ -60,6 +60,18 @@ def running(child: tuple[int, int]) -> bool:
     return done is None
 
 
+def stop(children: list[tuple[int, int]]) -> None:
+    """Kill and reap children started by `fork` that will not be collected (after an error
+    here, the others' work is no longer wanted)."""
+    import contextlib
+
+    for pid, fd in children:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+
+
 _ALIGN = 64
 
 

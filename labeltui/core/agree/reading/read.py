@@ -46,8 +46,6 @@ orjson refuses is judged by `jsonl.parse_line`, as every reader does.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from functools import partial
 from itertools import chain, pairwise, repeat
 from operator import countOf, itemgetter
@@ -65,7 +63,7 @@ from labeltui.core.agree.reading.extras import (
     ms_column,
     stats_line,
 )
-from labeltui.core.agree.reading.fork import collect, fork, running
+from labeltui.core.agree.reading.fork import collect, fork, running, stop
 from labeltui.core.agree.reading.lines import BOM as _BOM
 from labeltui.core.agree.reading.lines import check_line, incomplete, parse_annotation_line
 from labeltui.core.agree.reading.merge import (
@@ -227,11 +225,7 @@ def _run_parallel(pieces: list[Piece], workers: int, options: ReadOptions) -> li
             children.pop(0)
         return results
     finally:
-        for pid, fd in children:  # only after an exception: stop the others
-            with contextlib.suppress(OSError):
-                os.close(fd)
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
+        stop(children)  # only after an exception: the others' work is not wanted
 
 
 # ----------------------------------------------------------------------------------------------
