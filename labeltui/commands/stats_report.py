@@ -56,7 +56,7 @@ def print_stats(result: dict[str, Any], console: Any = None) -> None:
         return
     table = Table(title=Text("Annotators"), box=box.SIMPLE_HEAD, title_justify="left")
     widest = max(len(visible(name)) for name in names)
-    table.add_column("Annotator", overflow="fold", min_width=min(widest, 32))
+    table.add_column("Annotator", overflow="fold", min_width=min(max(widest, len("Annotator")), 32))
     for header in ("Done", "Skipped", "Median\ns/item", "Per hour\n(screen)", "Per hour\n(wall)"):
         table.add_column(header, justify="right")
     for name, a in annotators.items():

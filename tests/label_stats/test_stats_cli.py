@@ -104,3 +104,20 @@ def test_no_files_and_missing_file(tmp_path):
     result = run("stats", tmp_path / "missing.jsonl", "--json")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.strip() == f"labeltui: {tmp_path / 'missing.jsonl'}: file not found"
+
+
+def test_the_report_reads_at_60_columns(tmp_path):
+    """Short annotator names (`ann`) must not squeeze the header into `Annotato`/`r`."""
+    from rich.console import Console
+
+    from labeltui.commands.stats_report import print_stats
+    from labeltui.core.label_stats import label_stats
+
+    paths, _ = generate(tmp_path, 3)
+    console = Console(width=60, record=True, color_system=None)
+    print_stats(label_stats(paths), console)
+    text = console.export_text()
+    header = [line.split() for line in text.splitlines() if "Done" in line.split()]
+    assert header and header[0][:3] == ["Annotator", "Done", "Skipped"], text
+    assert "(screen)" in text
+    assert max(len(line) for line in text.splitlines()) <= 60
