@@ -115,11 +115,12 @@ def _statistics(console: Console, task: TaskResult) -> None:
     j = task.json
     ci = j.get("ci", {})
     table = _table(console, "Statistics")
-    table.add_column("statistic", no_wrap=True)
+    # the figures never shrink; in a narrow terminal the names and readings wrap instead
+    table.add_column("statistic", overflow="fold")
     table.add_column("value", justify="right", no_wrap=True)
     if ci:
         table.add_column("95% CI", justify="right", no_wrap=True)
-    table.add_column("reading", no_wrap=True)
+    table.add_column("reading")
 
     def row(name: str, value, band: str = "", bounds=None) -> None:
         cells = [Text(name), num(value)]

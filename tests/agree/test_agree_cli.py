@@ -43,11 +43,12 @@ def test_readable_report(files):
     result = run("agree", *files, "--pair", "cy,ann", "--ci", "--seed", "3", "--ci-samples", "50")
     assert result.exit_code == 0, result.output
     text = result.output
-    for part in ("Fleiss' kappa", "Krippendorff's alpha (nominal)", "95% CI", "Per label",
+    for part in ("Fleiss' kappa", "Krippendorff's alpha", "(nominal)", "95% CI", "Per label",
                  "kappa, one vs rest", "Confusion: cy (rows) vs ann (columns)",
                  "Items with the most disagreement", "i3"):  # fmt: skip
         assert part in text, part
     assert any(band in text for band in ("poor", "slight", "fair", "moderate", "substantial"))
+    assert "…" not in text  # at 80 columns with the intervals, no figure is cut
 
 
 def test_ordinal_schema_gives_weighted_statistics(files, tmp_path):

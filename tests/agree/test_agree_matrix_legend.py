@@ -75,3 +75,32 @@ def test_the_legend_wraps_between_entries_never_inside_one():
     assert all(len(row) <= 60 for row in lines) and len(lines) > 1
     assert all(row.startswith("           a") for row in lines[1:])  # under the first entry
     assert " ".join(" ".join(lines).split()).count(" = ") == 6
+
+
+def statistics(report: str) -> list[str]:
+    """The Statistics section: its heading to the first warning, note or next heading."""
+    lines = report.splitlines()
+    start = next(i for i, row in enumerate(lines) if row.strip() == "Statistics")
+    ends = ("  ⚠", "  readings:", "  Cohen's kappa per pair")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(ends))
+    return lines[start:end]
+
+
+@pytest.mark.parametrize("ci", [False, True], ids=["plain", "ci"])
+def test_at_60_columns_every_figure_of_the_statistics_is_whole(files, ci):
+    """Names and readings wrap in a narrow terminal; the figures are never cut to `0.…`."""
+    import json
+
+    extra = ["--ci", "--ci-samples", "50", "--seed", "1"] if ci else []
+    section = statistics(agree([*files, *extra], 60))
+    text = "\n".join(section)
+    assert "…" not in text and all(len(row) <= 60 for row in section)
+    done = subprocess.run([sys.executable, "-m", "labeltui", "agree", *map(str, files), *extra,
+                           "--json"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    task = json.loads(done.stdout)["tasks"]["team"]
+    for key in ("percent_agreement", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1"):
+        assert f"{task[key]:.3f}" in text, key
+    if ci:
+        low, high = task["ci"]["fleiss_kappa"]
+        assert f"[{low:.3f}, {high:.3f}]" in text
+    assert "Krippendorff" in text.replace("\n", " ")  # folded, not cut
