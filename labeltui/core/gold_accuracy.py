@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from labeltui.core.annotations.line import REVIEW_KEY
+from labeltui.core.annotations.line import REVIEW_KEY, is_task_key
 from labeltui.core.gold_queue import _norm, read_gold_items
 from labeltui.errors import LabeltuiError
 
@@ -80,7 +80,7 @@ def gold_accuracy(
             _norm(kinds.get(task) or _kind(value), value)
             == _norm(kinds.get(task) or _kind(value), labels.get(task))
             for task, value in expected.items()
-            if not task.startswith("_")
+            if is_task_key(task)
         )
         answers.setdefault(who, []).append((ts, at, matches))
     out: dict[str, Any] = {}

@@ -39,6 +39,7 @@ from labeltui.core.agree.matrix import first_seen
 from labeltui.core.agree.reading.extras import PRE_SUFFIX, ReadOptions
 from labeltui.core.agree.reading.read import read_annotation_files
 from labeltui.core.agree.reading.table import AnnotationTable
+from labeltui.core.annotations.line import is_task_key
 from labeltui.core.annotations.notes import printable
 from labeltui.core.annotations.values import task_kind, value_kind
 from labeltui.core.taxonomy import with_ancestors
@@ -122,7 +123,7 @@ class _Stats:
                 if getattr(task, "nested", False):
                     self.nested.add(task.name)
         self.tasks = list(self.schema_kinds)
-        self.tasks += [n for n in t.tasks if n not in self.schema_kinds and not n.startswith("_")]
+        self.tasks += [n for n in t.tasks if n not in self.schema_kinds and is_task_key(n)]
         n_ann = max(len(t.annotators), 1)
         pre_codes = [i for i, name in enumerate(t.annotators) if name in t.pre]
         self.checked = t.done

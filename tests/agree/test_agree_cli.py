@@ -127,3 +127,23 @@ def test_agree_does_not_import_textual(files):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_keys_under_labels_starting_with_an_underscore_are_not_tasks(files, tmp_path):
+    """A pre-annotation's `labels._scores` (README) is no task: agree compares the tasks
+    alone, as stats does, instead of refusing `_scores` as a choice value."""
+    plain = run("agree", *files, "--json")
+    scored = []
+    for path in files:
+        rows = [json.loads(text) for text in path.read_text().splitlines()]
+        for row in rows:
+            row["labels"]["_scores"] = {"team": 0.83}
+        out = tmp_path / f"scored.{path.name}"
+        out.write_text("".join(json.dumps(row) + "\n" for row in rows))
+        scored.append(out)
+    result = run("agree", *scored, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["tasks"] == json.loads(plain.stdout)["tasks"]
+    refused = run("agree", *scored, "--task", "_scores")
+    assert refused.exit_code == 2 and "unknown task '_scores'" in refused.output
+    assert "tasks in these files: team" in refused.output

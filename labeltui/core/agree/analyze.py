@@ -30,6 +30,7 @@ from labeltui.core.agree.matrix import TaskData, build_task, codes_used
 from labeltui.core.agree.patterns import Patterns, find_patterns
 from labeltui.core.agree.reading.read import read_annotation_files
 from labeltui.core.agree.reading.table import AnnotationTable
+from labeltui.core.annotations.line import is_task_key
 from labeltui.errors import LabeltuiError
 
 if TYPE_CHECKING:
@@ -141,9 +142,9 @@ def analyze(
             f"agreement needs two annotators or more; these files have "
             f"{len(people)} with done annotations{who}"
         )
-    names = list(table.tasks)
+    names = [name for name in table.tasks if is_task_key(name)]  # not `_scores`
     if task is not None:
-        if task not in table.tasks:
+        if task not in names:
             known = ", ".join(names) or "none"
             raise LabeltuiError(f"unknown task {task!r} (tasks in these files: {known})")
         names = [task]

@@ -32,6 +32,12 @@ an annotator of their own, named "<reviewer> (gold)"."""
 STATUSES = {"done": True, "skipped": False}
 
 
+def is_task_key(key: str) -> bool:
+    """Whether a key under `labels` is a task: keys starting with `_` are labeltui's own (a
+    pre-annotation's `_scores`), never a task (a schema refuses such task names)."""
+    return not key.startswith("_")
+
+
 def is_review_line(obj: dict[str, Any]) -> bool:
     """Whether an annotation line is a review (gold) line: `labeltui review` adds `_from`."""
     return REVIEW_KEY in obj
