@@ -216,8 +216,10 @@ def _per_label(console: Console, task: TaskResult) -> None:
     if not d.labels:
         return
     counts = data.label_counts(task)
-    table = _table(console, "Per label")
-    table.add_column("label")
+    # the annotators' columns are counts (said in the heading, so that the columns stay as
+    # narrow as their names and a 60-column terminal keeps every figure whole)
+    table = _table(console, "Per label (under each annotator: how often they gave it)")
+    table.add_column("label", overflow="fold")
     if d.kind == "choice":
         table.add_column("kappa, one vs rest", justify="right")
         extra = {label: v.get("fleiss_kappa") for label, v in j["per_label"].items()}
@@ -225,7 +227,7 @@ def _per_label(console: Console, task: TaskResult) -> None:
         for name in ("agreement", "Fleiss' kappa", "alpha"):
             table.add_column(name, justify="right")
     for who in d.annotators:
-        table.add_column(Text.assemble(t(who), " (count)"), justify="right")
+        table.add_column(t(who), justify="right", overflow="fold")
     for label in d.labels:
         cells = [t(label)]
         if d.kind == "choice":
@@ -390,10 +392,10 @@ def _disagreements(
         return
     measure = "agreement" if d.kind in ("choice", "multi_choice") else "matched"
     table = _table(console, f"Items with the most disagreement (top {len(rows)})")
-    table.add_column("item id")
+    table.add_column("item id", overflow="fold")
     table.add_column(measure, justify="right")
-    for who in d.annotators:
-        table.add_column(t(who))
+    for who in d.annotators:  # a long value folds: a narrow terminal shows all of it
+        table.add_column(t(who), overflow="fold")
     for row in rows:
         cells = [t(row.item_id), Text(f"{row.agreement:.2f}")]
         cells += [t(describe(d.kind, row.values[who])) for who in d.annotators]

@@ -104,3 +104,32 @@ def test_at_60_columns_every_figure_of_the_statistics_is_whole(files, ci):
         low, high = task["ci"]["fleiss_kappa"]
         assert f"[{low:.3f}, {high:.3f}]" in text
     assert "Krippendorff" in text.replace("\n", " ")  # folded, not cut
+
+
+def test_at_60_columns_nothing_in_any_kind_of_report_is_cut(tmp_path):
+    """Per-label figures of a multi_choice task and long audio marks in the disagreement list
+    fold or wrap in a 60-column terminal; no cell is cut to `…`."""
+    import random
+
+    rng = random.Random(5)
+    tags = ["urgent", "angry", "vip"]
+    multi = [[[t for t in tags if rng.random() < 0.5] for _ in range(3)] for _ in range(30)]
+    marks = [  # long intervals, apart by more than the tolerance between annotators
+        [
+            [{"start": 9.321 + 1.5 * a + k, "end": 10.328 + 1.5 * a + k, "label": "music"}
+             for k in range(1 + i % 3)]
+            for a in range(3)
+        ]
+        for i in range(30)
+    ]  # fmt: skip
+    (tmp_path / "m").mkdir()
+    (tmp_path / "a").mkdir()
+    multi_files = write_task(tmp_path / "m", multi, ["ann", "bob", "cy"], task="tags")
+    mark_files = write_task(tmp_path / "a", marks, ["ann", "bob", "cy"], task="events")
+    for files in (multi_files, mark_files):
+        report = agree(files, 60)
+        assert "…" not in report, report
+    lines = agree(mark_files, 60).splitlines()  # folded: "9.321-10.3", then "28" below it
+    at = next(i for i, row in enumerate(lines) if "9.321-10.3" in row)
+    column = lines[at].index("9.321-10.3")
+    assert lines[at + 1][column : column + 2] == "28"
