@@ -7,19 +7,19 @@ item; `SeenIds` costs about 7, and answers "certainly new" for most lines in a f
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from bisect import bisect_left
 from typing import Any
 
 
 def id_hash(value: str) -> int:
-    """A stable signed 64-bit hash of an item id (collisions are checked against the real ids)."""
-    return int.from_bytes(
-        hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-        "little",
-        signed=True,
-    )
+    """A signed 64-bit hash of an item id (collisions are checked against the real ids).
+
+    Python's own string hash: ten times faster than a cryptographic one (blake2b: 0.6 us an
+    id, a fifth of indexing a million lines). It differs from process to process
+    (PYTHONHASHSEED), which is fine: the hashes never leave the process that made them (a
+    forked worker inherits the same seed)."""
+    return hash(value)
 
 
 class SeenIds:
