@@ -31,12 +31,13 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from itertools import accumulate, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from labeltui.core.annotations.files import open_regular
 from labeltui.core.annotations.lines import LineScanner
-from labeltui.core.annotations.parse import TOO_DEEP, BadLine, parse_line
+from labeltui.core.annotations.parse import TOO_DEEP, BadLine, parse_fast, parse_line
 from labeltui.core.ids import BadId, item_id
 from labeltui.core.items import Item
 from labeltui.core.seen_ids import SeenIds, id_hash
@@ -59,6 +60,18 @@ _FLUSH = 1 << 16
 
 
 _NEW, _DUPLICATE, _COLLISION = "new", "duplicate", "collision"
+
+
+class _Rows:
+    """Items of a chunk not yet added to the index's arrays (`_scan_batch`)."""
+
+    __slots__ = ("hashes", "lengths", "lines", "starts")
+
+    def __init__(self) -> None:
+        self.starts = array("q")
+        self.lengths = array("q")
+        self.lines = array("q")
+        self.hashes = array("q")
 
 
 class DatasetIndex:
@@ -172,6 +185,8 @@ class DatasetIndex:
                 return False
 
     def _scan_chunk(self, stop: Callable[[int, str], bool] | None) -> bool:
+        if stop is None and self.where is None and self.sort is None and self._scan_batch():
+            return False
         seen = self._seen
         assert seen is not None  # dropped only once the scan is complete
         bits, mask, recent, where = seen.bits, seen.mask, seen.recent, self.where
@@ -230,6 +245,110 @@ class DatasetIndex:
             return self._fail(f"cannot read dataset file: {exc.strerror or exc}", None)
         self._end_chunk()
         return False
+
+    def _scan_batch(self) -> bool:
+        """`_scan_chunk` for an ordinary chunk, 2-3 times faster: its lines parsed, their ids
+        taken and hashed by C-level maps, then one light step per line for the duplicates.
+        False, with nothing read or changed, where any line needs the careful loop (a blank or
+        bad line, a bad id, a chunk `LineScanner.plain_chunk` leaves to `chunk()`): the loop
+        then reads the same chunk and names the line."""
+        got = self._lines_in.plain_chunk()
+        if got is None:
+            return False
+        pos, number, lines = got
+        try:
+            objs = list(map(parse_fast, lines))
+            if set(map(type, objs)) != {dict}:
+                return False
+            given = list(map(dict.get, objs, repeat("id")))
+            if set(map(type, given)) == {str}:  # every id a string: the ids themselves
+                ids = cast("list[str]", given)
+            else:  # `item_id` decides
+                ids = list(map(item_id, objs, repeat(self.text_field), repeat(self.audio_field)))
+        except (BadLine, BadId, RecursionError):
+            return False
+        hashes = list(map(id_hash, ids))
+        del objs
+        seen = self._seen
+        assert seen is not None  # dropped only once the scan is complete
+        if seen.order is not None and self._add_all_new(seen, pos, number, lines, hashes):
+            return True
+        bits, mask, recent = seen.bits, seen.mask, seen.recent
+        new = _Rows()
+        base = len(self._starts)
+        at = pos
+        for raw, h, ident in zip(lines, hashes, ids, strict=True):
+            number += 1
+            start = at
+            at += len(raw) + 1
+            bit = h & mask
+            word = bit >> 3
+            byte = bits[word]
+            flag = 1 << (bit & 7)
+            if byte & flag:  # met before? `_verdict` reads the items so far, these included
+                self._add(new)
+                new, base = _Rows(), len(self._starts)
+                verdict = self._verdict(seen, h, ident)
+                if verdict is _DUPLICATE:
+                    self.duplicates += 1
+                    continue
+                if verdict is _COLLISION:
+                    seen.collided.setdefault(h, []).append(base + len(new.hashes))
+                else:
+                    recent[h] = base + len(new.hashes)
+            else:
+                bits[word] = byte | flag
+                recent[h] = base + len(new.hashes)
+            new.starts.append(start)
+            new.lengths.append(len(raw))
+            new.lines.append(number)
+            new.hashes.append(h)
+        self._add(new)
+        self._lines_in.advance(at, number)
+        self._end_chunk()
+        return True
+
+    def _add_all_new(
+        self, seen: SeenIds, pos: int, number: int, lines: list[bytes], hashes: list[int]
+    ) -> bool:
+        """`_scan_batch`'s lines added at once when none repeats an earlier id (the usual
+        case): the bitmap is checked with NumPy (imported by then: `seen` has been flushed),
+        and only the lines it flags are looked up. False, with nothing changed, when one of
+        them, or two lines of the chunk, may repeat an id (the line-by-line step decides)."""
+        import numpy as np
+
+        n = len(hashes)
+        if len(set(hashes)) != n:
+            return False
+        h = np.fromiter(hashes, dtype=np.int64, count=n)
+        bit = h & seen.mask
+        word = bit >> 3
+        flag = np.left_shift(1, bit & 7).astype(np.uint8)
+        bitmap = np.frombuffer(seen.bits, dtype=np.uint8)
+        for i in np.flatnonzero(bitmap[word] & flag).tolist():
+            if seen.was_filtered(hashes[i]) or seen.candidates(hashes[i], self._hashes):
+                return False
+        np.bitwise_or.at(bitmap, word, flag)
+        del bitmap  # no view of the bitmap outlives the call
+        base = len(self._starts)
+        seen.recent.update(zip(hashes, range(base, base + n), strict=True))
+        lengths = array("q", map(len, lines))
+        rows = _Rows()
+        rows.starts = array("q", accumulate(map((1).__add__, lengths[:-1]), initial=pos))
+        rows.lengths = lengths
+        rows.lines = array("q", range(number + 1, number + n + 1))
+        rows.hashes = array("q", hashes)
+        self._add(rows)
+        self._lines_in.advance(pos + sum(lengths) + n, number + n)
+        self._end_chunk()
+        return True
+
+    def _add(self, rows: _Rows) -> None:
+        with self._grow:
+            self._starts.extend(rows.starts)
+            self._lengths.extend(rows.lengths)
+            self._lines.extend(rows.lines)
+            self._hashes.extend(rows.hashes)
 
     def _end_chunk(self) -> None:
         seen = self._seen

@@ -7,6 +7,7 @@ hash functions with collisions and with equal low bits, `--where` filtering, res
 
 from __future__ import annotations
 
+import json
 from contextlib import ExitStack
 from pathlib import Path
 from unittest import mock
@@ -239,3 +240,123 @@ def test_items_are_the_first_occurrence_of_each_id(
             assert index.find(ident) == position
         assert index.count_ids(i for i, _ in expected) == len(expected)
     index.close()
+
+
+# -- the quick scan (`_scan_batch`) against the careful line-by-line one ------------------------
+
+
+def careful_scan(path: Path) -> DatasetIndex:
+    """The index as the line-by-line loop alone builds it."""
+    with mock.patch.object(DatasetIndex, "_scan_batch", lambda self: False):
+        return DatasetIndex(path).scan_all()
+
+
+def index_arrays(index: DatasetIndex) -> tuple:
+    return (list(index._starts), list(index._lengths), list(index._lines), list(index._hashes),
+            index.duplicates, index.incomplete_line)  # fmt: skip
+
+
+@st.composite
+def raw_files(draw):
+    """Lines as other programs write them: string, integer and missing ids (content hashes),
+    repeats near and far, blank lines, CRLF and spaces around the object, a last line with or
+    without its newline, a torn last line."""
+    names = st.sampled_from(["a", "b", "cc", "7", "ddd", "e", "ff", "q1", 7, 12, None])
+    lines = []
+    for n in range(draw(st.integers(0, 80))):
+        ident = draw(names)
+        row = {"text": f"t{n % 5}"} if ident is None else {"id": ident, "n": n}
+        pad = draw(st.sampled_from(["", "", "", " ", "\r", "  \t"]))
+        lines.append(json.dumps(row) + pad)
+        if draw(st.integers(0, 9)) == 0:
+            lines.append(draw(st.sampled_from(["", "   "])))
+    text = "\n".join(lines)
+    end = draw(st.sampled_from(["\n", "", '\n{"id": "torn", "te']))
+    return (text + end) if lines else end.lstrip("\n")
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=raw_files(),
+    chunk=st.sampled_from([24, 64, 200, 1 << 22]),
+    flush=st.sampled_from([1, 2, 5, 1 << 16]),
+    hash_name=st.sampled_from(["real", "colliding", "low-bits"]),
+    bom=st.booleans(),
+)
+def test_the_quick_scan_indexes_as_the_careful_one(tmp_path, text, chunk, flush, hash_name, bom):
+    path = tmp_path / "data.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+    with patched(chunk=chunk, flush=flush, hash_name=hash_name):
+        quick = DatasetIndex(path).scan_all()
+        careful = careful_scan(path)
+    assert index_arrays(quick) == index_arrays(careful)
+    assert read_back(quick) == read_back(careful)
+
+
+def test_the_quick_scan_takes_big_files_and_finds_far_duplicates(tmp_path):
+    """Past the first merge of the hashes (`_FLUSH`), chunks are added at once; a repeat of an
+    id from long before, or from the same chunk, sends its chunk to the line-by-line step."""
+    rows = [{"id": f"r{i}", "text": "x" * (i % 50)} for i in range(150_000)]
+    rows[120_000] = {"id": "r17", "text": "again"}  # far
+    rows[140_001] = {"id": "r140000", "text": "again"}  # the line before
+    rows.append({"id": 5})
+    path = write(tmp_path, rows)
+    taken: list[bool] = []
+    real = DatasetIndex._add_all_new
+
+    def spy(self, *args):
+        taken.append(real(self, *args))
+        return taken[-1]
+
+    with mock.patch.object(DatasetIndex, "_add_all_new", spy):
+        quick = DatasetIndex(path).scan_all()
+    assert taken.count(False) == 2 and taken.count(True) > 50  # the two repeats' chunks
+    assert quick.duplicates == 2 and len(quick) == 150_000 - 1
+    assert quick.find("r17") == 17 and quick.item(17).text == "x" * 17  # the first line
+    assert quick.find("5") == len(quick) - 1
+    assert index_arrays(quick) == index_arrays(careful_scan(path))
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"id": [1]}', "'id' must be a string or an integer"),
+    ],
+)
+def test_a_bad_line_deep_in_a_big_file_is_named_as_before(tmp_path, bad, message):
+    lines = [json.dumps({"id": f"r{i}"}) for i in range(100_000)]
+    lines[90_000] = bad
+    path = tmp_path / "data.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    errors = []
+    for index in (DatasetIndex(path), None):
+        if index is None:
+            with mock.patch.object(DatasetIndex, "_scan_batch", lambda self: False):
+                index = DatasetIndex(path)
+                index.scan()
+        else:
+            index.scan()
+        assert index.error is not None and len(index) == 90_000
+        errors.append(str(index.error))
+    assert errors[0] == errors[1]
+    assert ":90001:" in errors[0] and message in errors[0]
+
+
+def test_a_merge_after_only_colliding_items_keeps_every_item(tmp_path):
+    """Items whose hash collides with another id's are kept apart (`collided`), not among the
+    recent ones; a merge with no recent item must still take them in (found by hypothesis:
+    `sorter.size must equal a.size` at the next merge)."""
+    names = ["a"] * 5 + ["b", "7"] + ["a"] * 6 + ["cc"]
+    rows = [
+        {"id": name, "n": n, "lang": "de" if name == "7" else "en"} for n, name in enumerate(names)
+    ]
+    path = write(tmp_path, rows)
+    with patched(chunk=8, flush=1, hash_name="colliding"):
+        index = DatasetIndex(path, where=Where.parse(["lang=en"])).scan_all()
+        assert read_back(index) == [("a", 1), ("b", 6), ("cc", 14)]
+        assert [index.find(name) for name in ("a", "b", "cc", "7")] == [0, 1, 2, None]
+    assert (index.duplicates, index.filtered_out) == (10, 1)

@@ -91,6 +91,27 @@ class LineScanner:
         """The lines of the next chunk (see the class docstring)."""
         return self._lines(every=False)
 
+    def plain_chunk(self) -> tuple[int, int, list[bytes]] | None:
+        """The next chunk's whole lines, unparsed, for a reader that parses a chunk at once:
+        (the offset of its first line, the number of the line before it, the lines without
+        their newlines). Nothing is handed out until `advance`. None, with nothing changed,
+        where `chunk()` must read it: the end of the file, a byte order mark at its start, a
+        line longer than a chunk or a last line without its newline (the torn-line rules)."""
+        pos = self.pos
+        if pos >= self.size:
+            return None
+        block = os.pread(self.fd, CHUNK, pos)
+        cut = block.rfind(b"\n")
+        if cut < 0 or (pos == 0 and block.startswith(BOM)):
+            return None
+        lines = block[: cut + 1].split(b"\n")
+        lines.pop()
+        return pos, self.line, lines
+
+    def advance(self, pos: int, line: int) -> None:
+        """After `plain_chunk`'s lines were taken: stand just after them."""
+        self.pos, self.line = min(pos, self.size), line
+
     def _lines(self, every: bool) -> Iterator[Line]:
         """The lines of the next chunk, or (`every`) of every chunk to the end; one generator
         either way (a `yield from` per chunk would cost a step per line)."""
