@@ -65,13 +65,15 @@ _NEW, _DUPLICATE, _COLLISION = "new", "duplicate", "collision"
 class _Rows:
     """Items of a chunk not yet added to the index's arrays (`_scan_batch`)."""
 
-    __slots__ = ("hashes", "lengths", "lines", "starts")
+    __slots__ = ("hashes", "lengths", "lines", "starts", "values")
 
     def __init__(self) -> None:
         self.starts = array("q")
         self.lengths = array("q")
         self.lines = array("q")
         self.hashes = array("q")
+        self.values = array("d")
+        """`--sort`: each item's value (empty without)."""
 
 
 class DatasetIndex:
@@ -185,7 +187,7 @@ class DatasetIndex:
                 return False
 
     def _scan_chunk(self, stop: Callable[[int, str], bool] | None) -> bool:
-        if stop is None and self.where is None and self.sort is None and self._scan_batch():
+        if stop is None and self.where is None and self._scan_batch():
             return False
         seen = self._seen
         assert seen is not None  # dropped only once the scan is complete
@@ -265,19 +267,20 @@ class DatasetIndex:
                 ids = cast("list[str]", given)
             else:  # `item_id` decides
                 ids = list(map(item_id, objs, repeat(self.text_field), repeat(self.audio_field)))
-        except (BadLine, BadId, RecursionError):
+            values = [] if self.sort is None else list(map(self.sort.value, objs))
+        except (BadLine, BadId, RecursionError, SuggestionsError):
             return False
         hashes = list(map(id_hash, ids))
         del objs
         seen = self._seen
         assert seen is not None  # dropped only once the scan is complete
-        if seen.order is not None and self._add_all_new(seen, pos, number, lines, hashes):
+        if seen.order is not None and self._add_all_new(seen, pos, number, lines, hashes, values):
             return True
         bits, mask, recent = seen.bits, seen.mask, seen.recent
         new = _Rows()
         base = len(self._starts)
         at = pos
-        for raw, h, ident in zip(lines, hashes, ids, strict=True):
+        for i, (raw, h, ident) in enumerate(zip(lines, hashes, ids, strict=True)):
             number += 1
             start = at
             at += len(raw) + 1
@@ -303,13 +306,21 @@ class DatasetIndex:
             new.lengths.append(len(raw))
             new.lines.append(number)
             new.hashes.append(h)
+            if values:
+                new.values.append(values[i])
         self._add(new)
         self._lines_in.advance(at, number)
         self._end_chunk()
         return True
 
     def _add_all_new(
-        self, seen: SeenIds, pos: int, number: int, lines: list[bytes], hashes: list[int]
+        self,
+        seen: SeenIds,
+        pos: int,
+        number: int,
+        lines: list[bytes],
+        hashes: list[int],
+        values: list[float],
     ) -> bool:
         """`_scan_batch`'s lines added at once when none repeats an earlier id (the usual
         case): the bitmap is checked with NumPy (imported by then: `seen` has been flushed),
@@ -338,6 +349,7 @@ class DatasetIndex:
         rows.lengths = lengths
         rows.lines = array("q", range(number + 1, number + n + 1))
         rows.hashes = array("q", hashes)
+        rows.values = array("d", values)
         self._add(rows)
         self._lines_in.advance(pos + sum(lengths) + n, number + n)
         self._end_chunk()
@@ -349,6 +361,7 @@ class DatasetIndex:
             self._lengths.extend(rows.lengths)
             self._lines.extend(rows.lines)
             self._hashes.extend(rows.hashes)
+            self._sort_values.extend(rows.values)
 
     def _end_chunk(self) -> None:
         seen = self._seen

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import labeltui.core.dataset as dataset_module
 from labeltui.core.annotations import lines as lines_module
 from labeltui.core.dataset import DatasetIndex
-from labeltui.core.selection import Where
+from labeltui.core.selection import SortKey, Where
 from labeltui.core.session import open_session
 from labeltui.core.store import AnnotationStore
 
@@ -245,15 +245,16 @@ def test_items_are_the_first_occurrence_of_each_id(
 # -- the quick scan (`_scan_batch`) against the careful line-by-line one ------------------------
 
 
-def careful_scan(path: Path) -> DatasetIndex:
+def careful_scan(path: Path, sort: str | None = None) -> DatasetIndex:
     """The index as the line-by-line loop alone builds it."""
     with mock.patch.object(DatasetIndex, "_scan_batch", lambda self: False):
-        return DatasetIndex(path).scan_all()
+        return DatasetIndex(path, sort=SortKey.parse(sort)).scan_all()
 
 
 def index_arrays(index: DatasetIndex) -> tuple:
     return (list(index._starts), list(index._lengths), list(index._lines), list(index._hashes),
-            index.duplicates, index.incomplete_line)  # fmt: skip
+            [repr(v) for v in index._sort_values], index.duplicates,
+            index.incomplete_line)  # fmt: skip
 
 
 @st.composite
@@ -266,6 +267,7 @@ def raw_files(draw):
     for n in range(draw(st.integers(0, 80))):
         ident = draw(names)
         row = {"text": f"t{n % 5}"} if ident is None else {"id": ident, "n": n}
+        row["score"] = draw(st.sampled_from([0.5, 2, -1, "high", None, True]))
         pad = draw(st.sampled_from(["", "", "", " ", "\r", "  \t"]))
         lines.append(json.dumps(row) + pad)
         if draw(st.integers(0, 9)) == 0:
@@ -284,21 +286,25 @@ def raw_files(draw):
     flush=st.sampled_from([1, 2, 5, 1 << 16]),
     hash_name=st.sampled_from(["real", "colliding", "low-bits"]),
     bom=st.booleans(),
+    sort=st.sampled_from([None, "score", "-score"]),
 )
-def test_the_quick_scan_indexes_as_the_careful_one(tmp_path, text, chunk, flush, hash_name, bom):
+def test_the_quick_scan_indexes_as_the_careful_one(
+    tmp_path, text, chunk, flush, hash_name, bom, sort
+):
     path = tmp_path / "data.jsonl"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
     with patched(chunk=chunk, flush=flush, hash_name=hash_name):
-        quick = DatasetIndex(path).scan_all()
-        careful = careful_scan(path)
+        quick = DatasetIndex(path, sort=SortKey.parse(sort)).scan_all()
+        careful = careful_scan(path, sort)
     assert index_arrays(quick) == index_arrays(careful)
-    assert read_back(quick) == read_back(careful)
+    assert read_back(quick) == read_back(careful)  # in the sorted order with `sort`
 
 
-def test_the_quick_scan_takes_big_files_and_finds_far_duplicates(tmp_path):
+@pytest.mark.parametrize("sort", [None, "-score"])
+def test_the_quick_scan_takes_big_files_and_finds_far_duplicates(tmp_path, sort):
     """Past the first merge of the hashes (`_FLUSH`), chunks are added at once; a repeat of an
     id from long before, or from the same chunk, sends its chunk to the line-by-line step."""
-    rows = [{"id": f"r{i}", "text": "x" * (i % 50)} for i in range(150_000)]
+    rows = [{"id": f"r{i}", "text": "x" * (i % 50), "score": i % 97} for i in range(150_000)]
     rows[120_000] = {"id": "r17", "text": "again"}  # far
     rows[140_001] = {"id": "r140000", "text": "again"}  # the line before
     rows.append({"id": 5})
@@ -311,12 +317,16 @@ def test_the_quick_scan_takes_big_files_and_finds_far_duplicates(tmp_path):
         return taken[-1]
 
     with mock.patch.object(DatasetIndex, "_add_all_new", spy):
-        quick = DatasetIndex(path).scan_all()
+        quick = DatasetIndex(path, sort=SortKey.parse(sort)).scan_all()
     assert taken.count(False) == 2 and taken.count(True) > 50  # the two repeats' chunks
     assert quick.duplicates == 2 and len(quick) == 150_000 - 1
-    assert quick.find("r17") == 17 and quick.item(17).text == "x" * 17  # the first line
-    assert quick.find("5") == len(quick) - 1
-    assert index_arrays(quick) == index_arrays(careful_scan(path))
+    assert quick.item(quick.find("r17")).text == "x" * 17  # the first line with the id
+    careful = careful_scan(path, sort)
+    assert index_arrays(quick) == index_arrays(careful)
+    if sort is None:
+        assert quick.find("r17") == 17 and quick.find("5") == len(quick) - 1
+    else:
+        assert quick.item(0).data["score"] == 96 and read_back(quick) == read_back(careful)
 
 
 @pytest.mark.parametrize(
