@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer.main
+from entry_helpers import full_call, option_tables, probe_code, run_probe, typer_call, typer_command
 from typer.testing import CliRunner
 
 import labeltui.cli as cli
@@ -63,28 +63,13 @@ NOT_QUICK = [
 ]
 
 
-def full_call(args: tuple, kwargs: dict) -> dict:
-    """Every parameter of `run_agree`, defaults filled in, each with its type (and its repr:
-    nan is not equal to itself)."""
-    bound = inspect.signature(run_agree).bind(*args, **kwargs)
-    bound.apply_defaults()
-    return {k: (type(v), repr(v)) for k, v in bound.arguments.items()}
-
-
-def typer_call(args: list[str], monkeypatch) -> dict:
-    """The arguments typer gives `run_agree` for `labeltui agree ARGS`."""
-    calls: list[tuple] = []
-    monkeypatch.setattr(agree_command, "run_agree", lambda *a, **k: calls.append((a, k)))
-    result = CliRunner().invoke(cli.app, ["agree", *args])
-    assert result.exit_code == 0, result.output
-    return full_call(*calls[0])
-
-
 @pytest.mark.parametrize("args", QUICK, ids=lambda a: " ".join(a))
 def test_quick_parse_gives_typers_call(args, monkeypatch):
     quick_args = parse_quick(args)
     assert quick_args is not None
-    assert full_call((), quick_args) == typer_call(args, monkeypatch)
+    assert full_call(run_agree, (), quick_args) == typer_call(
+        "agree", agree_command, run_agree, args, monkeypatch
+    )
     assert all(isinstance(f, Path) for f in quick_args["files"])
 
 
@@ -106,15 +91,8 @@ def test_an_unreadable_file_is_left_to_typer(tmp_path, monkeypatch):
 
 
 def test_the_option_tables_are_typers():
-    group = typer.main.get_command(cli.app)
-    command = group.get_command(typer.Context(group), "agree")
-    options, flags = {}, {}
-    for param in command.params:
-        if param.param_type_name == "option":
-            for opt in [*param.opts, *param.secondary_opts]:
-                (flags if param.is_flag else options)[opt] = param.name
-    flags.pop("--help", None)
-    assert options == OPTIONS and flags == FLAGS
+    command = typer_command("agree")
+    assert option_tables("agree") == (OPTIONS, FLAGS)
     assert not any(getattr(p, "multiple", False) for p in command.params)
     weights = next(p for p in command.params if p.name == "weights")
     assert tuple(weights.type.choices) == WEIGHTS
@@ -136,36 +114,6 @@ def annotations(path: Path, who: str, labels: list[str]) -> str:
     return str(path)
 
 
-QUICK_PROBE = """import sys
-from labeltui.entry import main
-sys.argv = ['labeltui', 'agree', *ARGS]
-try:
-    main()
-    code = 0
-except SystemExit as exc:
-    code = exc.code
-print(code, 'typer' in sys.modules, file=sys.stderr)
-"""
-TYPER_PROBE = """import sys
-from labeltui.cli import app
-sys.argv = ['labeltui', 'agree', *ARGS]
-try:
-    app()
-    code = 0
-except SystemExit as exc:
-    code = exc.code
-print(code, 'typer' in sys.modules, file=sys.stderr)
-"""
-
-
-def run_probe(probe: str, args: list[str], cwd: Path) -> tuple[str, list[str], str]:
-    """(stdout, [exit code, typer imported], the rest of stderr) of the probe."""
-    code = probe.replace("ARGS", repr(args))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
-    *errors, last = done.stderr.splitlines()
-    return done.stdout, last.split(), "\n".join(errors)
-
-
 @pytest.mark.parametrize(
     "extra",
     [
@@ -184,9 +132,11 @@ def test_the_script_runs_agree_without_typer_as_typer_does(tmp_path, extra):
         annotations(tmp_path / "b.jsonl", "bob", ["x", "y", "y", "x", "y"] * 3),
     ]
     args = [*files, *extra]
-    out, (code, typer_loaded), errors = run_probe(QUICK_PROBE, args, tmp_path)
+    out, (code, typer_loaded), errors = run_probe(["agree", *args], True, tmp_path)
     assert typer_loaded == "False"
-    typer_out, (typer_code, typer_loaded), typer_errors = run_probe(TYPER_PROBE, args, tmp_path)
+    typer_out, (typer_code, typer_loaded), typer_errors = run_probe(
+        ["agree", *args], False, tmp_path
+    )
     assert typer_loaded == "True"
     assert (out, code, errors) == (typer_out, typer_code, typer_errors)
     if extra == ["--json"]:
@@ -205,8 +155,8 @@ def test_a_closed_pipe_ends_agree_quietly_as_typer_does(tmp_path):
     annotations(tmp_path / "c.jsonl", "cy", labels)
     files.append(str(tmp_path / "c.jsonl"))
     results = []  # the probes' stderr
-    for probe in (QUICK_PROBE, TYPER_PROBE):
-        code = probe.replace("ARGS", repr([*files, "--json"]))
+    for quick_way in (True, False):
+        code = probe_code(["agree", *files, "--json"], quick_way)
         child = subprocess.Popen(
             [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import inspect
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import typer.main
-from typer.testing import CliRunner
+from entry_helpers import full_call, option_tables, run_probe, typer_call, typer_command
 
-import labeltui.cli as cli
-from labeltui.commands import stats_command
+from labeltui.commands import stats_command, stats_run
 from labeltui.commands.stats_run import FLAGS, OPTIONS, parse_quick, run_stats
 
 QUICK = [
@@ -45,29 +41,13 @@ NOT_QUICK = [
 ]
 
 
-def full_call(args: tuple, kwargs: dict) -> dict:
-    """Every parameter of `run_stats`, defaults filled in, each with its type."""
-    bound = inspect.signature(run_stats).bind(*args, **kwargs)
-    bound.apply_defaults()
-    return {k: (type(v), repr(v)) for k, v in bound.arguments.items()}
-
-
-def typer_call(args: list[str], monkeypatch) -> dict:
-    """The arguments typer gives `run_stats` for `labeltui stats ARGS`."""
-    import labeltui.commands.stats_run as stats_run
-
-    calls: list[tuple] = []
-    monkeypatch.setattr(stats_run, "run_stats", lambda *a, **k: calls.append((a, k)))
-    result = CliRunner().invoke(cli.app, ["stats", *args])
-    assert result.exit_code == 0, result.output
-    return full_call(*calls[0])
-
-
 @pytest.mark.parametrize("args", QUICK, ids=lambda a: " ".join(a))
 def test_quick_parse_gives_typers_call(args, monkeypatch):
     quick_args = parse_quick(args)
     assert quick_args is not None
-    assert full_call((), quick_args) == typer_call(args, monkeypatch)
+    assert full_call(run_stats, (), quick_args) == typer_call(
+        "stats", stats_run, run_stats, args, monkeypatch
+    )
     assert all(isinstance(f, Path) for f in quick_args["files"])
 
 
@@ -77,15 +57,8 @@ def test_anything_unusual_is_left_to_typer(args):
 
 
 def test_the_option_tables_are_typers():
-    group = typer.main.get_command(cli.app)
-    command = group.get_command(typer.Context(group), "stats")
-    options, flags = {}, {}
-    for param in command.params:
-        if param.param_type_name == "option":
-            for opt in [*param.opts, *param.secondary_opts]:
-                (flags if param.is_flag else options)[opt] = param.name
-    flags.pop("--help", None)
-    assert options == OPTIONS and flags == FLAGS
+    command = typer_command("stats")
+    assert option_tables("stats") == (OPTIONS, FLAGS)
     assert not any(getattr(p, "multiple", False) for p in command.params)
     signature = inspect.signature(run_stats).parameters
     assert sorted(signature) == sorted(p.name for p in command.params if p.name != "help")
@@ -106,33 +79,6 @@ def annotations(path: Path, who: str, labels: list[str]) -> str:
     return str(path)
 
 
-PROBE = """import sys
-ARGV = ['labeltui', 'stats', *ARGS]
-if QUICK:
-    from labeltui.entry import main
-else:
-    from labeltui.cli import app as main
-sys.argv = ARGV
-try:
-    main()
-    code = 0
-except SystemExit as exc:
-    code = exc.code
-print(code, 'typer' in sys.modules, file=sys.stderr)
-"""
-
-
-def run_probe(quick: bool, args: list[str], cwd: Path) -> tuple[str, list[str], str]:
-    """(stdout, [exit code, typer imported], the rest of stderr) of the probe."""
-    code = PROBE.replace("ARGS", repr(args)).replace("QUICK", repr(quick))
-    env = {"COLUMNS": "120", "PATH": "/usr/bin:/bin", "TERM": "dumb"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env
-    )
-    *errors, last = done.stderr.splitlines()
-    return done.stdout, last.split(), "\n".join(errors)
-
-
 @pytest.mark.parametrize(
     "extra",
     [
@@ -150,9 +96,12 @@ def test_the_script_runs_stats_without_typer_as_typer_does(tmp_path, extra):
         annotations(tmp_path / "b.jsonl", "bob", ["x", "y", "y", "x", "y"] * 3),
     ]
     args = [*files, *extra]
-    out, (code, typer_loaded), errors = run_probe(True, args, tmp_path)
+    env = {"COLUMNS": "120", "PATH": "/usr/bin:/bin", "TERM": "dumb"}
+    out, (code, typer_loaded), errors = run_probe(["stats", *args], True, tmp_path, env)
     assert typer_loaded == "False"
-    typer_out, (typer_code, typer_loaded), typer_errors = run_probe(False, args, tmp_path)
+    typer_out, (typer_code, typer_loaded), typer_errors = run_probe(
+        ["stats", *args], False, tmp_path, env
+    )
     assert typer_loaded == "True"
     assert (out, code, errors) == (typer_out, typer_code, typer_errors)
     if extra == ["--json"]:
