@@ -267,7 +267,7 @@ class DatasetIndex:
                 ids = cast("list[str]", given)
             else:  # `item_id` decides
                 ids = list(map(item_id, objs, repeat(self.text_field), repeat(self.audio_field)))
-            values = [] if self.sort is None else list(map(self.sort.value, objs))
+            values = [] if self.sort is None else self.sort.values(objs)
         except (BadLine, BadId, RecursionError, SuggestionsError):
             return False
         hashes = list(map(id_hash, ids))

@@ -104,9 +104,15 @@ class Session(IndexedMoving):
         found: list[int] = []
         if self.index.sort is not None:  # the order is known only once everything is indexed
             self.index.scan()
-            found = [
-                i for i in range(len(self.index)) if not self.store.is_done(self.index.item(i).id)
-            ][:1]
+            first = next(  # items are decoded up to the first one to label, not all of them
+                (
+                    i
+                    for i in range(len(self.index))
+                    if not self.store.is_done(self.index.item(i).id)
+                ),
+                None,
+            )
+            found = [] if first is None else [first]
         else:
 
             def stop(index: int, ident: str) -> bool:
