@@ -204,13 +204,20 @@ def test_report_without_gold_has_null_accuracy_and_a_table(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0
-    assert done.stdout.splitlines()[1].split()[:5] == [
-        "rule",
-        "task",
-        "coverage",
-        "overlaps",
-        "conflicts",
-    ]
+    lines = done.stdout.splitlines()
+    assert lines[1].split() == ["rule", "task", "coverage", "overlaps", "conflicts"]
+    assert all(len(line) <= 60 for line in lines)  # no columns of dashes: fits 60 columns
+    with_gold = subprocess.run(
+        [*base, "-r", "rules.yaml", "--report", "--gold", "gold.jsonl"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    gold_lines = with_gold.stdout.splitlines()
+    assert gold_lines[1].split()[5:] == ["correct", "incorrect", "acc"]
+    refund = next(line.split() for line in gold_lines if line.startswith("refund "))
+    assert refund[5].isdigit() and refund[6].isdigit() and refund[7] != "-"
 
 
 @pytest.mark.parametrize("combine", ["majority", "dawid-skene"])

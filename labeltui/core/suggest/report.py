@@ -131,9 +131,13 @@ def summary(
 
 
 def table(report: dict[str, Any], tasks: dict[str, str], failed: dict[str, int]) -> str:
-    """The report as a plain text table, one rule per row."""
+    """The report as a plain text table, one rule per row; the gold columns (correct,
+    incorrect, acc) only with a gold file (without, they would be dashes: 77 columns wide
+    instead of 56)."""
     head = ["rule", "task", "coverage", "overlaps", "conflicts", "correct", "incorrect", "acc"]
-    rows = [head]
+    with_gold = any(r["correct"] is not None for r in report["rules"].values())
+    shown = len(head) if with_gold else 5
+    rows = [head[:shown]]
     for name, r in report["rules"].items():
         rows.append(
             [
@@ -145,9 +149,9 @@ def table(report: dict[str, Any], tasks: dict[str, str], failed: dict[str, int])
                 "-" if r["correct"] is None else str(r["correct"]),
                 "-" if r["incorrect"] is None else str(r["incorrect"]),
                 "-" if r["accuracy"] is None else f"{r['accuracy']:.3f}",
-            ]
+            ][:shown]
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    widths = [max(len(row[i]) for row in rows) for i in range(shown)]
     lines = []
     for row in rows:
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
