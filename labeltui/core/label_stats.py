@@ -26,7 +26,6 @@ the counts are NumPy passes over the codes, and each distinct value is looked at
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -40,8 +39,7 @@ from labeltui.core.agree.reading.extras import PRE_SUFFIX, ReadOptions
 from labeltui.core.agree.reading.read import read_annotation_files
 from labeltui.core.agree.reading.table import AnnotationTable
 from labeltui.core.annotations.line import is_task_key
-from labeltui.core.annotations.notes import printable
-from labeltui.core.annotations.values import task_kind, value_kind
+from labeltui.core.annotations.values import show_value, task_kind, value_kind
 from labeltui.core.taxonomy import with_ancestors
 from labeltui.errors import LabeltuiError
 
@@ -242,7 +240,7 @@ class _Stats:
             value = column.values[code]
             try:
                 if guessed and value != []:
-                    raise _ValueError(f"task {task!r}: cannot tell the kind of {_show(value)}")
+                    raise _ValueError(f"task {task!r}: cannot tell the kind of {show_value(value)}")
                 out[code] = _compact(task, kind, value)
             except _ValueError as exc:
                 record = first[at] if rows is None else rows[first[at]]
@@ -345,15 +343,15 @@ def _compact(task: str, kind: str, value: Any) -> Any:
         if type(value) is str:
             return value
         raise _ValueError(f"task {task!r} (choice): expected a label name or null, "
-                          f"found {_show(value)}")  # fmt: skip
+                          f"found {show_value(value)}")  # fmt: skip
     if type(value) is not list:
-        raise _ValueError(f"task {task!r} ({kind}): expected a list, found {_show(value)}")
+        raise _ValueError(f"task {task!r} ({kind}): expected a list, found {show_value(value)}")
     if not value:
         return ()
     if kind == "multi_choice":
         if not all(type(v) is str for v in value):
             raise _ValueError(f"task {task!r} (multi_choice): expected a list of label "
-                              f"names, found {_show(value)}")  # fmt: skip
+                              f"names, found {show_value(value)}")  # fmt: skip
         return tuple(value)
     if kind == "spans":
         try:
@@ -362,7 +360,7 @@ def _compact(task: str, kind: str, value: Any) -> Any:
             key = None
         if key is None or not all(type(v) is str for v in key):
             raise _ValueError(f"task {task!r} (spans): expected a list of spans with a "
-                              f"'label', found {_show(value)}")  # fmt: skip
+                              f"'label', found {show_value(value)}")  # fmt: skip
         return key
     try:  # audio_marks: (label, seconds) pairs; a point mark lasts 0 s
         marks = tuple((v["label"], float(v["end"]) - float(v["start"])) for v in value)
@@ -370,14 +368,5 @@ def _compact(task: str, kind: str, value: Any) -> Any:
         marks = None
     if marks is None or not all(type(v[0]) is str and math.isfinite(v[1]) for v in marks):
         raise _ValueError(f"task {task!r} (audio_marks): expected a list of marks with "
-                          f"'start', 'end' and 'label', found {_show(value)}")  # fmt: skip
+                          f"'start', 'end' and 'label', found {show_value(value)}")  # fmt: skip
     return marks
-
-
-def _show(value: Any) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except RecursionError:  # orjson reads 1024 levels, json writes fewer
-        return "(a value nested too deeply to show)"
-    text = printable(text)  # a lone surrogate as its escape: the message must print
-    return text if len(text) <= 40 else text[:39] + "…"

@@ -85,7 +85,12 @@ def test_untrusted_text_is_shown_inertly(tmp_path):
         ("good", ["--task", "nope"], "unknown task 'nope' (tasks in these files: team)"),
         ("good", ["--weights", "linear"], "--weights needs an ordinal choice task"),
         ("good", ["--pair", "ann,zed"], "--pair: unknown annotator 'zed'"),
-        ("misfit", [], "d.jsonl:2: task 'team': this value does not fit a choice task"),
+        (
+            "misfit",
+            [],
+            "d.jsonl:2: task 'team': this value does not fit a choice task (expected a label "
+            "name or null, found 3)",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, make, args, message):

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from labeltui.core.agree.reading.table import AnnotationTable
-from labeltui.core.annotations.values import task_kind, value_kind
+from labeltui.core.annotations.values import show_value, task_kind, value_kind
 from labeltui.errors import LabeltuiError
 
 _WHAT = {
@@ -71,12 +71,13 @@ def build_task(
     else:  # the values in the order the files first show them
         shown = np.argsort(first, kind="stable").tolist()
         kind = task_kind(column.values[int(distinct[at])] for at in shown)
-    for cls, at in zip(classes, first.tolist(), strict=True):
+    for cls, at, code in zip(classes, first.tolist(), distinct.tolist(), strict=True):
         misfit = cls != kind and (cls != "empty" or kind == "choice")
         if cls == "bad" or misfit:
             path, line = table.where(at if records is None else int(records[at]))
             raise LabeltuiError(
-                f"task {name!r}: this value does not fit a {kind} task (expected {_WHAT[kind]})",
+                f"task {name!r}: this value does not fit a {kind} task (expected "
+                f"{_WHAT[kind]}, found {show_value(column.values[code])})",
                 path,
                 line,
             )

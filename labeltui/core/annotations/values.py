@@ -7,8 +7,11 @@ each reader's own check, worded for its command.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
+
+from labeltui.core.annotations.notes import printable
 
 KINDS = ("choice", "multi_choice", "spans", "audio_marks")
 
@@ -56,3 +59,13 @@ def task_kind(values: Iterable[Any]) -> str:
             return kind
         empty = empty or value == []
     return "multi_choice" if empty else "choice"
+
+
+def show_value(value: Any) -> str:
+    """A value as an error message quotes it: its JSON, cut at 40 characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:  # orjson reads 1024 levels, json writes fewer
+        return "(a value nested too deeply to show)"
+    text = printable(text)  # a lone surrogate as its escape: the message must print
+    return text if len(text) <= 40 else text[:39] + "…"
