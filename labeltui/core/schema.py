@@ -135,8 +135,12 @@ def load_schema(path: str | Path) -> Schema:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise LabeltuiError("schema file not found", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LabeltuiError(f"cannot read schema: {exc}", path) from None
+    except IsADirectoryError:
+        raise LabeltuiError("is a folder, not a schema file", path) from None
+    except OSError as exc:
+        raise LabeltuiError(f"cannot read schema: {exc.strerror or exc}", path) from None
+    except UnicodeDecodeError as exc:
+        raise LabeltuiError(f"cannot read schema: not UTF-8 text ({exc.reason})", path) from None
     try:
         return parse_schema(text, str(path))
     except LabeltuiError as exc:

@@ -276,6 +276,18 @@ def test_pipes_and_devices_are_refused_before_reading(tmp_path):
     )  # not "OK, 0 items"
 
 
+def test_folders_are_named_as_folders_with_the_right_article(tmp_path):
+    project(tmp_path)
+    (tmp_path / "dir").mkdir()
+    cases = [
+        (["agree", "tickets.ann.jsonl", "dir"], "is a folder, not an annotation file"),
+        (["stats", "dir"], "is a folder, not a JSONL file"),
+        (["agree", "tickets.ann.jsonl", "--schema", "dir"], "is a folder, not a schema file"),
+    ]
+    for args, words in cases:
+        assert one_line_error(run(tmp_path, *args)) == f"labeltui: dir: {words}", args
+
+
 # -- 7. review (gold) lines never merge into an annotator -------------------------------------
 
 

@@ -31,7 +31,7 @@ def open_regular(path: str | os.PathLike[str], what: str = "file", noun: str = "
     except FileNotFoundError:
         raise LabeltuiError(f"{what} not found", path) from None
     except IsADirectoryError:
-        raise LabeltuiError(f"is a folder, not a {noun}", path) from None
+        raise LabeltuiError(f"is a folder, not {article(noun)}", path) from None
     except OSError as exc:
         raise LabeltuiError(f"cannot read {what}: {exc.strerror or exc}", path) from None
     try:
@@ -44,6 +44,11 @@ def open_regular(path: str | os.PathLike[str], what: str = "file", noun: str = "
     return fd
 
 
+def article(noun: str) -> str:
+    """`noun` with "a" or "an" before it (an annotation file, a JSONL file)."""
+    return ("an " if noun[:1].lower() in "aeio" else "a ") + noun
+
+
 def check_regular(
     mode: int, path: str | os.PathLike[str], noun: str = "JSONL file", use: str = "read"
 ) -> None:
@@ -52,10 +57,11 @@ def check_regular(
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        raise LabeltuiError(f"is a folder, not a {noun}", path)
+        raise LabeltuiError(f"is a folder, not {article(noun)}", path)
     kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
     raise LabeltuiError(
-        f"is {kind}, not a regular file; give a {noun} on disk (pipes and devices are not {use})",
+        f"is {kind}, not a regular file; give {article(noun)} on disk (pipes and devices are "
+        f"not {use})",
         path,
     )
 
