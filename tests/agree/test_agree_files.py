@@ -269,3 +269,32 @@ def test_no_newline_at_the_end_and_lines_cut_across_reads(tmp_path, monkeypatch,
     assert table.line.tolist() == [1, 3]
     out = agree_files([path])["tasks"]["t"]
     assert out["items"] == 1 and out["percent_agreement"] == 0.0
+
+
+SPAN = {"start": 0, "end": 2, "label": "PER", "text": "Al"}
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [[SPAN], [], [SPAN, {**SPAN, "start": 1}]],  # the usual: checked together
+        [[SPAN], [{**SPAN, "start": True}]],  # a bool is no offset
+        [[SPAN], [{**SPAN, "start": -1}]],
+        [[SPAN], [{**SPAN, "start": 3}]],  # start after end
+        [[SPAN], [{k: v for k, v in SPAN.items() if k != "text"}]],  # a mark, not a span
+        [[SPAN], [{**SPAN, "label": 1}]],
+        [[SPAN], [{**SPAN, "text": None}]],
+        [[SPAN], [{**SPAN, "end": 2.0}]],
+        [[SPAN], ["PER"]],  # a multi_choice value among spans
+        [[SPAN], "PER"],
+        [[], []],
+        [[SPAN], [{**SPAN, "start": 10**30, "end": 10**31}]],
+        [[{"start": 0.5, "end": 1.0, "label": "music"}], []],
+    ],
+)
+def test_span_values_checked_together_are_classified_as_one_by_one(values):
+    """`matrix._classify_all` takes a fast path for lists of spans; it must say what
+    `_classify` says of each value."""
+    from labeltui.core.agree import matrix
+
+    assert matrix._classify_all(values) == [matrix._classify(v) for v in values]
