@@ -30,14 +30,14 @@ import os
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any, cast
 
 from labeltui.core.annotations.files import open_regular
 from labeltui.core.annotations.lines import LineScanner
-from labeltui.core.annotations.parse import TOO_DEEP, BadLine, parse_fast, parse_line
+from labeltui.core.annotations.parse import TOO_DEEP, BadLine, parse_fast
 from labeltui.core.ids import BadId, item_id
 from labeltui.core.items import Item
 from labeltui.core.seen_ids import SeenIds, id_hash
@@ -53,6 +53,8 @@ _STEP = 4 << 20
 _CACHE_ITEMS = 256
 _CACHE_BYTES = 64 << 20
 """The item cache also stops at this many bytes of lines (a few huge items, not 256)."""
+_READ_AHEAD = 1 << 20
+"""Bytes of neighbouring lines `items` reads at once."""
 _LONG_LINE = 1 << 20
 """A line this long is read in one piece, and kept decoded after the scan (`_long`)."""
 _FLUSH = 1 << 16
@@ -394,9 +396,12 @@ class DatasetIndex:
         long = self._long
         if long is not None and long[0] == start:
             return long[1], long[2]
-        raw = os.pread(self._fd, self._lengths[index], start).strip()  # no byte order mark
+        return self._decode(index, os.pread(self._fd, self._lengths[index], start))
+
+    def _decode(self, index: int, raw: bytes) -> tuple[dict[str, Any], str]:
+        """Item `index`'s line `raw`, decoded as the scan decoded it, and its id."""
         try:
-            obj = parse_line(raw)
+            obj = parse_fast(raw.strip())  # strip: no byte order mark
             return obj, item_id(obj, self.text_field, self.audio_field)
         except (BadLine, BadId, RecursionError, AttributeError):  # changed since it was indexed
             raise LabeltuiError(
@@ -450,26 +455,7 @@ class DatasetIndex:
                 return cached
         if not 0 <= index < len(self._starts):
             raise IndexError(index)
-        obj, ident = self._parsed(index)
-        text = obj.get(self.text_field) if self.text_field else None
-        if text is not None and not isinstance(text, str):
-            try:
-                text = json.dumps(text, ensure_ascii=False)
-            except RecursionError:
-                text = "(the text field is nested too deeply to show)"
-        audio = obj.get(self.audio_field) if self.audio_field else None
-        if isinstance(audio, str) and audio:
-            audio = str(self.path.parent / audio) if not os.path.isabs(audio) else audio
-        else:
-            audio = None
-        item = Item(
-            index=index,
-            id=ident,
-            data=obj,
-            text=text,
-            audio=audio,
-            line=self._lines[index],
-        )
+        item = self._item(index, *self._parsed(index))
         size = self._lengths[index]
         with self._cache_lock:
             if not self._cache:  # emptied (a sorted session reorders the items)
@@ -484,6 +470,51 @@ class DatasetIndex:
                 old, _ = self._cache.popitem(last=False)
                 self._cached_bytes -= self._cache_bytes.pop(old)
         return item
+
+    def items(self) -> Iterator[Item]:
+        """Every item indexed so far, in order, for one pass over all of them (`validate`):
+        neighbouring lines are read together, up to `_READ_AHEAD` bytes at a time, and the
+        item cache is left alone (`item` reads one line per call)."""
+        i, n = 0, len(self._starts)
+        starts, lengths = self._starts, self._lengths
+        while i < n:
+            first = starts[i]
+            long = self._long
+            if long is not None and long[0] == first:  # kept decoded: not read again
+                yield self._item(i, long[1], long[2])
+                i += 1
+                continue
+            end = first + lengths[i]
+            j = i + 1  # items i..j-1 lie in file order within one read
+            while j < n and end <= starts[j] and starts[j] + lengths[j] - first <= _READ_AHEAD:
+                end = starts[j] + lengths[j]
+                j += 1
+            block = os.pread(self._fd, end - first, first)
+            for k in range(i, j):
+                at = starts[k] - first
+                yield self._item(k, *self._decode(k, block[at : at + lengths[k]]))
+            i = j
+
+    def _item(self, index: int, obj: dict[str, Any], ident: str) -> Item:
+        text = obj.get(self.text_field) if self.text_field else None
+        if text is not None and not isinstance(text, str):
+            try:
+                text = json.dumps(text, ensure_ascii=False)
+            except RecursionError:
+                text = "(the text field is nested too deeply to show)"
+        audio = obj.get(self.audio_field) if self.audio_field else None
+        if isinstance(audio, str) and audio:
+            audio = str(self.path.parent / audio) if not os.path.isabs(audio) else audio
+        else:
+            audio = None
+        return Item(
+            index=index,
+            id=ident,
+            data=obj,
+            text=text,
+            audio=audio,
+            line=self._lines[index],
+        )
 
     def find(self, ident: str) -> int | None:
         """The index of the item with id `ident` among those indexed, or None."""

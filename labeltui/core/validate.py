@@ -53,8 +53,7 @@ def validate_files(schema_path: str | Path, dataset_path: str | Path | None = No
         index.scan_all()
         fit = FitCheck(schema)
         first: LabeltuiError | None = None
-        for i in range(len(index)):
-            item = index.item(i)
+        for item in index.items():
             fit.add(item.data)
             if first is None:
                 first = _item_problem(schema, item, index.path, report)

@@ -370,3 +370,22 @@ def test_a_merge_after_only_colliding_items_keeps_every_item(tmp_path):
         assert read_back(index) == [("a", 1), ("b", 6), ("cc", 14)]
         assert [index.find(name) for name in ("a", "b", "cc", "7")] == [0, 1, 2, None]
     assert (index.duplicates, index.filtered_out) == (10, 1)
+
+
+@pytest.mark.parametrize("read_ahead", [1, 64, 1 << 20])
+@pytest.mark.parametrize("sort", [None, "-score"])
+def test_items_in_one_pass_are_the_items_one_by_one(tmp_path, read_ahead, sort):
+    """`DatasetIndex.items` (validate's pass) reads neighbouring lines together; it gives what
+    `item(i)` gives for every i: repeats left out, blank lines, a BOM, a sorted order."""
+    rows = [{"id": f"k{i % 30}", "text": f"line {i}", "score": i % 7} for i in range(80)]
+    text = "\ufeff" + "\n".join(
+        json.dumps(r) + ("\n" if i % 9 == 0 else "") for i, r in enumerate(rows)
+    )
+    path = tmp_path / "data.jsonl"
+    path.write_text(text + "\n", encoding="utf-8")
+    with mock.patch.object(dataset_module, "_READ_AHEAD", read_ahead):
+        index = DatasetIndex(path, sort=SortKey.parse(sort)).scan_all()
+        streamed = list(index.items())
+    one_by_one = [index.item(i) for i in range(len(index))]
+    assert len(index) == 30 and streamed == one_by_one
+    assert [item.index for item in streamed] == list(range(30))

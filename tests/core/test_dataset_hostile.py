@@ -194,7 +194,7 @@ def test_a_huge_line_is_parsed_once_for_the_scan_and_the_first_screen(tmp_path):
     with (
         mock.patch.object(lines_module, "parse_line", counting),
         mock.patch.object(lines_module, "parse_fast", counting_fast),
-        mock.patch.object(dataset_module, "parse_line", counting),
+        mock.patch.object(dataset_module, "parse_fast", counting_fast),
         mock.patch.object(dataset_module, "item_id", counting_hash),
     ):
         index = DatasetIndex(path)
