@@ -13,6 +13,7 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -167,13 +168,14 @@ def _statistics(console: Console, task: TaskResult) -> None:
         row(f"mark F1 within {j['tolerance']:g} s (mean of pairs)", j["mark_f1_mean"], "",
             ci.get("mark_f1_mean"))  # fmt: skip
     console.print(table)
-    for warning in j.get("warnings", []):
-        console.print(Text(f"  ⚠ {visible(warning)}", style="bold"))
-    if task.data.kind in ("choice", "multi_choice"):
+    for warning in j.get("warnings", []):  # a long one wraps under its own first word
         console.print(
-            "  readings: kappa after Landis & Koch (1977), alpha after Krippendorff (2004)\n",
-            style="dim",
+            Padding(Text(f"⚠ {visible(warning)}", style="bold"), (0, 0, 0, 2), expand=False)
         )
+    if task.data.kind in ("choice", "multi_choice"):
+        readings = "readings: kappa after Landis & Koch (1977), alpha after Krippendorff (2004)"
+        console.print(Padding(Text(readings, style="dim"), (0, 0, 0, 2), expand=False))
+        console.print()
 
 
 def _pairwise(console: Console, task: TaskResult) -> None:

@@ -133,3 +133,10 @@ def test_at_60_columns_nothing_in_any_kind_of_report_is_cut(tmp_path):
     at = next(i for i, row in enumerate(lines) if "9.321-10.3" in row)
     column = lines[at].index("9.321-10.3")
     assert lines[at + 1][column : column + 2] == "28"
+
+
+def test_notes_under_the_statistics_wrap_under_their_indent(files):
+    lines = agree(files, 60).splitlines()
+    at = next(i for i, row in enumerate(lines) if row.startswith("  readings: "))
+    assert lines[at + 1].startswith("  Krippendorff (2004)")  # not at the left edge
+    assert lines[at + 2] == ""
