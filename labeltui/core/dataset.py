@@ -53,6 +53,8 @@ _STEP = 4 << 20
 _CACHE_ITEMS = 256
 _CACHE_BYTES = 64 << 20
 """The item cache also stops at this many bytes of lines (a few huge items, not 256)."""
+_SAMPLE = 64 << 10
+"""Bytes whose newlines estimate the file's lines until they are counted."""
 _READ_AHEAD = 1 << 20
 """Bytes of neighbouring lines `items` reads at once."""
 _LONG_LINE = 1 << 20
@@ -127,6 +129,8 @@ class DatasetIndex:
         self.complete = self.size == 0
         self.lines_total: int | None = None
         """Number of lines in the file, once counted (a fast first estimate of the size)."""
+        self._estimate: int | None = None
+        """`estimated_lines` from the file's first bytes, until it is counted."""
 
     # -- scanning -------------------------------------------------------------------------
 
@@ -144,6 +148,25 @@ class DatasetIndex:
                 pos += len(block)
             self.lines_total = total + (0 if last == b"\n" else 1)
         return self.lines_total
+
+    def estimated_lines(self) -> int | None:
+        """The file's lines: counted (`count_lines`), else extrapolated from the newlines of
+        its first 64 KB (what the first screen read), None before anything was read."""
+        if self.lines_total is not None:
+            return self.lines_total
+        if not self._lines_in.pos:
+            return None
+        if self._estimate is None:
+            try:
+                sample = os.pread(self._fd, _SAMPLE, 0)
+            except OSError:  # closed, or unreadable now: the scan says why
+                return None
+            newlines = sample.count(b"\n")
+            if len(sample) >= self.size:  # the whole file
+                self._estimate = newlines + (not sample.endswith(b"\n"))
+            else:
+                self._estimate = max(1, round(self.size * newlines / max(len(sample), 1)))
+        return max(self._estimate, self._lines_in.line)
 
     def scan(
         self,

@@ -368,8 +368,9 @@ class Session(IndexedMoving):
         # A bad line or a read error stops the index: the items before it are all there is
         # (the banner says why).
         known = self.index.complete or self.index.error is not None or bool(self.index_stopped)
-        if not known and self.index.lines_total:
-            total = max(total, self.total_for(self.index.lines_total))
+        lines = None if known else self.index.estimated_lines()
+        if lines:
+            total = max(total, self.total_for(lines))
         annotated = self.done_count()
         skipped = min(self.skipped_count(), annotated)
         done = annotated - skipped

@@ -519,3 +519,16 @@ def test_find_from_another_thread_does_not_break_the_background_scan(tmp_path):
         finder.join(timeout=5)
     assert index.complete and index.error is None and len(index) == 300
     assert found == [0]
+
+
+def test_the_number_of_lines_is_estimated_from_the_first_screen_until_counted(tmp_path):
+    """The status line shows `~N` from the first frame (not `~1` until the count is done)."""
+    path = tmp_path / "data.jsonl"
+    path.write_text(jsonl([{"id": f"r{i:05d}", "text": "x" * (i % 40)} for i in range(20_000)]))
+    index = DatasetIndex(path)
+    assert index.estimated_lines() is None  # nothing read yet
+    index.scan(stop=lambda i, ident: True)  # the first screen's item
+    assert len(index) == 1 and index.lines_total is None
+    assert abs(index.estimated_lines() - 20_000) < 20_000 * 0.05
+    assert index.count_lines() == 20_000 and index.estimated_lines() == 20_000
+    index.close()
